@@ -1,0 +1,189 @@
+// The one API contract between the renderer and the engine host.
+// Electron's preload and browser mode's WebSocket client both implement `AugurBridge`;
+// the renderer only ever talks to `window.augur` and never knows which transport it has.
+// Everything here is plain data (structured-clone / JSON safe): no classes, no functions in payloads.
+
+export type ColumnType = 'numeric' | 'categorical' | 'boolean' | 'date' | 'text' | 'id';
+export type Task = 'binary' | 'multiclass' | 'regression';
+export type Severity = 'info' | 'warning' | 'error';
+export type ColumnRole = 'use' | 'ignore' | 'target';
+
+/** A button the UI can show next to a finding; applying it changes the column settings. */
+export type FindingAction =
+  | { kind: 'ignore_column'; column: string; label: string }
+  | { kind: 'set_type'; column: string; type: ColumnType; label: string }
+  | { kind: 'set_task'; task: Task; label: string };
+
+/** One problem (or fact) about the data, in words a non-technical user can act on. */
+export interface Finding {
+  code: string;
+  severity: Severity;
+  column?: string;
+  message: string;
+  suggestion?: string;
+  actions?: FindingAction[];
+}
+
+export interface ColumnSummary {
+  name: string;
+  type: ColumnType;
+  /** Cells that were empty or a missing marker. */
+  missing: number;
+  /** Distinct non-missing values (capped count is fine for huge columns). */
+  unique: number;
+  /** A few non-missing example values as they appeared in the file. */
+  examples: string[];
+  /** Numeric / date columns only. */
+  min?: number;
+  max?: number;
+  mean?: number;
+}
+
+export interface ImportSummary {
+  datasetId: string;
+  fileName: string;
+  fileBytes: number;
+  rows: number;
+  delimiter: string;
+  encoding: string;
+  columns: ColumnSummary[];
+  /** First rows as display strings, one array per row, same order as `columns`. */
+  preview: string[][];
+  /** Findings from reading the file itself (ragged rows, renamed headers, ...). */
+  findings: Finding[];
+  elapsedS: number;
+}
+
+export interface ColumnSettings {
+  target?: string;
+  /** Override the inferred task (e.g. a numeric code that is really a category). */
+  task?: Task;
+  ignore?: string[];
+  typeOverrides?: Record<string, ColumnType>;
+}
+
+export interface TargetInfo {
+  name: string;
+  task: Task;
+  /** Classification: class labels in the model's order. */
+  classes?: string[];
+  /** Classification: share of rows per class, same order as `classes`. */
+  classShares?: number[];
+}
+
+export interface DataReport {
+  rows: number;
+  target?: TargetInfo;
+  findings: Finding[];
+  /** False when training cannot start; `blockingReason` says why in one sentence. */
+  canTrain: boolean;
+  blockingReason?: string;
+}
+
+export type BudgetPreset = 'quick' | 'better' | 'best';
+
+export interface TrainRequest extends ColumnSettings {
+  datasetId: string;
+  target: string;
+  budgetS: number;
+  seed?: number;
+  /** Metric to optimise; defaults by task (roc_auc / rmse). */
+  metric?: string;
+}
+
+export interface LeaderboardRow {
+  id: string;
+  /** Display name, e.g. "Gradient-boosted trees #3". */
+  model: string;
+  family: string;
+  /** Validation score in `metric`; higher is better unless `lowerIsBetter`. */
+  score: number;
+  metric: string;
+  lowerIsBetter: boolean;
+  fitS: number;
+  status: 'done' | 'pruned' | 'failed';
+  note?: string;
+}
+
+export interface RunSummary {
+  runId: string;
+  task: Task;
+  target: string;
+  classes?: string[];
+  metric: string;
+  lowerIsBetter: boolean;
+  leaderboard: LeaderboardRow[];
+  best: LeaderboardRow;
+  elapsedS: number;
+  budgetS: number;
+  /** The headline in plain words, e.g. "The best model is right 86% of the time; ...". */
+  sentence: string;
+  /** Plain-language metrics of the best model on its validation rows. */
+  quality: { label: string; value: string; explanation: string }[];
+  cancelled: boolean;
+  /** Why the run ended early or fell back to a baseline, in words. */
+  note?: string;
+}
+
+export interface AppStatus {
+  version: string;
+  transport: 'electron' | 'browser';
+  /** TensorFlow.js backend in use: 'tensorflow' (native), 'wasm' or 'cpu'. */
+  tfBackend: string;
+  tfBackendNote?: string;
+  node: string;
+  cores: number;
+  memoryGb: number;
+  samples: { name: string; description: string }[];
+}
+
+/** How the renderer refers to a file: a path (Electron) or an upload id (browser mode). */
+export type FileRef =
+  | { kind: 'path'; path: string }
+  | { kind: 'upload'; uploadId: string; name: string }
+  | { kind: 'sample'; name: string };
+
+/** Request/result pairs. `jobId` lets the caller correlate progress events and cancel. */
+export interface ApiMethods {
+  status: { args: Record<string, never>; result: AppStatus };
+  importCsv: { args: { file: FileRef; jobId: string }; result: ImportSummary };
+  checkData: { args: ColumnSettings & { datasetId: string }; result: DataReport };
+  train: { args: TrainRequest & { jobId: string }; result: RunSummary };
+  cancel: { args: { jobId: string }; result: { cancelled: boolean } };
+}
+export type ApiMethod = keyof ApiMethods;
+export const API_METHODS: readonly ApiMethod[] = ['status', 'importCsv', 'checkData', 'train', 'cancel'];
+
+/** Pushed from the engine while a job runs; the UI only renders them. */
+export type ApiEvent =
+  | { type: 'job.progress'; jobId: string; fraction: number; message: string; etaS?: number }
+  | { type: 'run.trial'; jobId: string; row: LeaderboardRow }
+  | {
+      type: 'run.progress';
+      jobId: string;
+      elapsedS: number;
+      budgetS: number;
+      trialsDone: number;
+      bestScore?: number;
+      bestModel?: string;
+    };
+
+/** Errors cross the bridge as this shape; `message` is always a sentence for the user. */
+export interface ApiErrorShape {
+  code: string;
+  message: string;
+  detail?: string;
+}
+
+export interface AugurBridge {
+  invoke<M extends ApiMethod>(method: M, args: ApiMethods[M]['args']): Promise<ApiMethods[M]['result']>;
+  onEvent(listener: (event: ApiEvent) => void): () => void;
+  /** Turn a dropped or picked File into something the engine can read. */
+  fileRef(file: File): Promise<FileRef>;
+}
+
+declare global {
+  interface Window {
+    augur: AugurBridge;
+  }
+}
