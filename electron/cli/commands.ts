@@ -1,5 +1,7 @@
 import type { CliCommand } from './types.ts';
 import { doctorCommand } from './doctor.ts';
+import { inspectCommand } from './inspect.ts';
+import { trainCommand } from './train.ts';
 
 // Register new commands here, one import each.
-export const COMMANDS: CliCommand[] = [doctorCommand];
+export const COMMANDS: CliCommand[] = [inspectCommand, trainCommand, doctorCommand];

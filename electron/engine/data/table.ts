@@ -17,6 +17,8 @@ export interface CodedColumn {
   type: 'categorical' | 'boolean' | 'text' | 'id';
   codes: Int32Array;
   dictionary: string[];
+  /** Boolean only: the file's own words for false and true (e.g. ['No', 'Yes']); absent = ['false', 'true']. */
+  labels?: string[];
 }
 
 export type Column = NumericColumn | CodedColumn;

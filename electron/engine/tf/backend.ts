@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { registerWasmExtraKernels } from './wasm-kernels.ts';
 
 // TensorFlow.js backend detection: native tfjs-node where it installed, else wasm, else cpu.
 // tfjs-node is an optional dependency: its install downloads libtensorflow, which fails offline,
@@ -50,6 +51,7 @@ async function doLoad(prefer: 'auto' | BackendName): Promise<TfHandle> {
       wasm.setWasmPaths(wasmDir.endsWith(path.sep) ? wasmDir : wasmDir + path.sep);
       if (await tf.setBackend('wasm')) {
         await tf.ready();
+        registerWasmExtraKernels(tf);
         return { tf, backend: 'wasm', note };
       }
     } catch {

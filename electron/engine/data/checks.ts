@@ -1,0 +1,396 @@
+// Data checks: every problem (or useful fact) about the table and the chosen target, in plain words
+// with a suggestion, and whether training can start at all.
+import type { ColumnSettings, DataReport, Finding, FindingAction, TargetInfo, Task } from '../../../shared/api.ts';
+import { UserError } from '../util/errors.ts';
+import { isCoded, type Column, type Table } from './table.ts';
+import { applyTypeOverrides } from './table-ops.ts';
+import { analyzeTarget, findTargetColumn, type TargetAnalysis } from './target.ts';
+import { IMBALANCE_RATIO_FOR_WEIGHTS, isFeatureType } from './features.ts';
+import { checkLeak, leakContext } from './leakage.ts';
+import { detectPii, PII_WORDS } from './pii.ts';
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+const pct = (x: number) => `${x >= 0.1 ? Math.round(x * 100) : Math.round(x * 1000) / 10}%`;
+const ignore = (column: string, label = 'Leave this column out'): FindingAction => ({ kind: 'ignore_column', column, label });
+
+/** Rows needed before a model is worth training at all, and before it is worth trusting. */
+export const MIN_ROWS_TO_TRAIN = 10;
+export const FEW_ROWS_WARNING = 100;
+
+export function checkData(table: Table, settings: ColumnSettings, importFindings: Finding[] = []): DataReport {
+  const findings: Finding[] = [...importFindings];
+  let t = table;
+  try {
+    t = applyTypeOverrides(table, settings.typeOverrides);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    findings.push({ code: err.code, severity: 'error', message: err.message, suggestion: err.suggestion });
+  }
+  const ignored = new Set(settings.ignore ?? []);
+  let target: TargetInfo | undefined;
+  let ta: TargetAnalysis | null = null;
+  let targetCol: Column | null = null;
+
+  if (settings.target !== undefined) {
+    try {
+      targetCol = findTargetColumn(t, settings.target);
+      ta = analyzeTarget(targetCol, settings.task);
+      target = ta.info;
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      findings.push({ code: err.code, severity: 'error', column: settings.target, message: err.message, suggestion: err.suggestion });
+    }
+  }
+
+  for (const col of t.columns) {
+    if (col === targetCol || ignored.has(col.name)) continue;
+    findings.push(...columnFindings(col, t.nRows));
+  }
+  const dup = duplicateRows(t);
+  if (dup > 0) {
+    findings.push({
+      code: 'duplicate_rows',
+      severity: dup > 0.05 * t.nRows ? 'warning' : 'info',
+      message: `${fmt(dup)} ${dup === 1 ? 'row is an exact copy' : 'rows are exact copies'} of another row (${pct(dup / t.nRows)} of the file).`,
+      suggestion: 'If the copies are mistakes (for example the same export pasted twice), remove them; otherwise they give those cases extra weight.',
+    });
+  }
+
+  if (ta && targetCol) findings.push(...targetFindings(t, targetCol, ta, settings, ignored));
+  if (settings.target === undefined) {
+    findings.push({ code: 'no_target', severity: 'info', message: 'Choose the column you want Augur to predict.', suggestion: 'Pick the column with the outcome, for example "churned" or "price".' });
+  }
+
+  const order = { error: 0, warning: 1, info: 2 } as const;
+  findings.sort((a, b) => order[a.severity] - order[b.severity]);
+  const blocking = findings.find((f) => f.severity === 'error') ?? (settings.target === undefined ? findings.find((f) => f.code === 'no_target') : undefined);
+  return {
+    rows: t.nRows,
+    target,
+    findings,
+    canTrain: !blocking,
+    ...(blocking ? { blockingReason: blocking.message } : {}),
+  };
+}
+
+function columnFindings(col: Column, n: number): Finding[] {
+  const out: Finding[] = [];
+  const name = col.name;
+  let missing = 0;
+  const distinct = new Set<number>();
+  if (isCoded(col)) {
+    for (let i = 0; i < n; i++) {
+      const c = col.codes[i];
+      if (c < 0) missing++;
+      else if (distinct.size < 3) distinct.add(c);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const v = col.values[i];
+      if (v !== v) missing++;
+      else if (distinct.size < 3) distinct.add(v);
+    }
+  }
+  if (missing === n) {
+    out.push({ code: 'all_missing', severity: 'warning', column: name, message: `"${name}" is empty on every row.`, suggestion: 'Augur leaves it out; you can remove it from the file.', actions: [ignore(name)] });
+    return out;
+  }
+  if (distinct.size === 1) {
+    out.push({
+      code: 'constant_column',
+      severity: 'info',
+      column: name,
+      message: `"${name}" has the same value on every row${missing ? ' that has one' : ''}, so it cannot help a prediction.`,
+      suggestion: 'Augur leaves it out.',
+      actions: [ignore(name)],
+    });
+  } else if (missing > 0.5 * n) {
+    out.push({
+      code: 'mostly_missing',
+      severity: 'warning',
+      column: name,
+      message: `"${name}" is empty on ${pct(missing / n)} of rows.`,
+      suggestion: 'Augur can still use it (an empty cell can itself mean something), but fill it in if you can, or leave it out.',
+      actions: [ignore(name)],
+    });
+  }
+  const pii = detectPii(col);
+  if (col.type === 'id') {
+    out.push({
+      code: 'id_column',
+      severity: 'info',
+      column: name,
+      message: `"${name}" looks like an identifier (a different value on every row), so it says nothing about the outcome.`,
+      suggestion: 'Augur leaves it out of training; it stays in the file so you can match predictions to rows.',
+      // Numbered rows can be a real quantity (a day counter, a year); let the user say so.
+      ...(col.dictionary.length > 0 && col.dictionary.slice(0, 50).every((d) => /^-?\d+(\.\d+)?$/.test(d))
+        ? { actions: [{ kind: 'set_type' as const, column: name, type: 'numeric' as const, label: 'Use it as a number' }] }
+        : {}),
+    });
+  } else if (col.type === 'text' && !pii) {
+    out.push({
+      code: 'high_cardinality_text',
+      severity: 'info',
+      column: name,
+      message: `"${name}" is free text or has too many different values (${fmt(col.dictionary.length)}) to learn from as categories.`,
+      suggestion: 'Augur leaves it out. If it holds a few repeated labels, mark it as a category.',
+      actions: [{ kind: 'set_type', column: name, type: 'categorical', label: 'Treat as categories' }],
+    });
+  } else if (col.type === 'categorical' && col.dictionary.length > 200) {
+    out.push({
+      code: 'many_categories',
+      severity: 'info',
+      column: name,
+      message: `"${name}" has ${fmt(col.dictionary.length)} different values; Augur groups the rare ones together as "other".`,
+    });
+  }
+  if (pii) {
+    out.push({
+      code: 'pii',
+      severity: 'warning',
+      column: name,
+      message: `"${name}" seems to hold ${PII_WORDS[pii]}, which identify people and rarely help a prediction.`,
+      suggestion: 'Leave it out of the model. (Augur works only on this computer and never sends your data anywhere.)',
+      actions: [ignore(name)],
+    });
+  }
+  if (col.type === 'date') out.push(...futureDates(col.values, name));
+  if (col.type === 'numeric') out.push(...outliers(col.values, name));
+  return out;
+}
+
+function futureDates(v: Float64Array, name: string): Finding[] {
+  const now = Date.now() + 86_400_000;
+  let future = 0;
+  let max = -Infinity;
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] > now) future++;
+    if (v[i] > max) max = v[i];
+  }
+  if (!future) return [];
+  return [
+    {
+      code: 'future_dates',
+      severity: 'warning',
+      column: name,
+      message: `${fmt(future)} ${future === 1 ? 'date' : 'dates'} in "${name}" ${future === 1 ? 'is' : 'are'} in the future (the latest is ${new Date(max).toISOString().slice(0, 10)}).`,
+      suggestion: 'Check for typing mistakes (such as 2205 for 2025) or placeholder dates.',
+    },
+  ];
+}
+
+/**
+ * Values far outside the bulk: more than 10 robust standard deviations (scaled median absolute
+ * deviation) from the median, and rare. Often typos or codes such as 9999 for "unknown".
+ */
+function outliers(v: Float64Array, name: string): Finding[] {
+  const step = Math.max(1, Math.floor(v.length / 20000));
+  const buf = new Float64Array(Math.ceil(v.length / step));
+  let k = 0;
+  for (let i = 0; i < v.length; i += step) if (v[i] === v[i]) buf[k++] = v[i];
+  if (k < 20) return [];
+  const s = buf.subarray(0, k).sort();
+  const median = s[Math.floor(s.length / 2)];
+  const dev = Float64Array.from(s, (x) => Math.abs(x - median)).sort();
+  const mad = dev[Math.floor(dev.length / 2)] * 1.4826;
+  if (!(mad > 0)) return [];
+  const lo = median - 10 * mad;
+  const hi = median + 10 * mad;
+  let count = 0;
+  let example = NaN;
+  let present = 0;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (x !== x) continue;
+    present++;
+    if (x < lo || x > hi) {
+      count++;
+      if (example !== example || Math.abs(x - median) > Math.abs(example - median)) example = x;
+    }
+  }
+  // Long-tailed amounts (incomes, prices) have many; only a handful of far values is worth a note.
+  if (count === 0 || count > Math.max(2, 0.005 * present)) return [];
+  const q1 = s[Math.floor(s.length * 0.25)];
+  const q3 = s[Math.floor(s.length * 0.75)];
+  return [
+    {
+      code: 'outliers',
+      severity: 'info',
+      column: name,
+      message: `${fmt(count)} ${count === 1 ? 'value' : 'values'} in "${name}" ${count === 1 ? 'is' : 'are'} far from the rest (for example ${fmt(example)}, while half of all values lie between ${fmt(q1)} and ${fmt(q3)}).`,
+      suggestion: 'Check that they are real and not typing mistakes or codes such as 9999 for "unknown".',
+    },
+  ];
+}
+
+/** Exact duplicate rows (all columns equal), counted as extra copies. */
+export function duplicateRows(t: Table): number {
+  const n = t.nRows;
+  if (n < 2 || t.columns.length === 0) return 0;
+  const h1 = new Uint32Array(n).fill(0x811c9dc5);
+  const h2 = new Uint32Array(n).fill(0x12345678);
+  const f = new Float64Array(1);
+  const u = new Uint32Array(f.buffer);
+  for (const col of t.columns) {
+    if (isCoded(col)) {
+      for (let i = 0; i < n; i++) {
+        const c = col.codes[i];
+        h1[i] = Math.imul(h1[i] ^ c, 0x01000193);
+        h2[i] = Math.imul(h2[i] + c, 0x5bd1e995) ^ (h2[i] >>> 15);
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        f[0] = col.values[i];
+        if (f[0] !== f[0]) f[0] = NaN; // one bit pattern for every NaN
+        h1[i] = Math.imul(Math.imul(h1[i] ^ u[0], 0x01000193) ^ u[1], 0x01000193);
+        h2[i] = Math.imul(h2[i] + u[0] + Math.imul(u[1], 31), 0x5bd1e995) ^ (h2[i] >>> 15);
+      }
+    }
+  }
+  // Open-addressing set of 64-bit row hashes in typed arrays (a JS Set of millions of numbers is slow).
+  let size = 1;
+  while (size < n * 2) size <<= 1;
+  const mask = size - 1;
+  const used = new Uint8Array(size);
+  const k1 = new Uint32Array(size);
+  const k2 = new Uint32Array(size);
+  let dup = 0;
+  for (let i = 0; i < n; i++) {
+    const a = h1[i];
+    const b = h2[i];
+    let slot = (a ^ Math.imul(b, 0x9e3779b1)) & mask;
+    for (;;) {
+      if (!used[slot]) {
+        used[slot] = 1;
+        k1[slot] = a;
+        k2[slot] = b;
+        break;
+      }
+      if (k1[slot] === a && k2[slot] === b) {
+        dup++;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+  return dup;
+}
+
+function targetFindings(t: Table, col: Column, ta: TargetAnalysis, settings: ColumnSettings, ignored: Set<string>): Finding[] {
+  const out: Finding[] = [];
+  const name = col.name;
+  const info = ta.info;
+  const present = t.nRows - ta.missing;
+  if (ta.missing > 0) {
+    out.push({
+      code: 'target_missing',
+      severity: present === 0 ? 'error' : 'warning',
+      column: name,
+      message: `${fmt(ta.missing)} ${ta.missing === 1 ? 'row has' : 'rows have'} no value in "${name}"; ${ta.missing === 1 ? 'it is' : 'they are'} left out of training.`,
+      suggestion: 'Fill in the outcome for those rows if you know it; you can predict them later with the finished model.',
+    });
+  }
+  if (ta.numericCode && settings.task === undefined) {
+    const asCat: Task = info.task === 'regression' ? (ta.counts?.length === 2 ? 'binary' : 'multiclass') : info.task;
+    const distinct = info.classes?.length;
+    out.push({
+      code: 'target_is_code',
+      severity: 'warning',
+      column: name,
+      message:
+        info.task === 'regression'
+          ? `"${name}" holds a few whole numbers; Augur will predict it as an amount.`
+          : `"${name}" holds only ${distinct} different numbers (${info.classes!.join(', ')}); Augur will treat them as categories, not as amounts.`,
+      suggestion: 'Is it a category (a code) or an amount? Choose which, so Augur predicts it the right way.',
+      actions: [
+        { kind: 'set_task', task: info.task === 'regression' ? 'multiclass' : asCat, label: 'It is a category' },
+        { kind: 'set_task', task: 'regression', label: 'It is an amount' },
+      ],
+    });
+  }
+  if (info.task !== 'regression') {
+    const classes = info.classes ?? [];
+    const counts = ta.counts ?? [];
+    if (classes.length < 2) {
+      out.push({
+        code: 'single_class',
+        severity: 'error',
+        column: name,
+        message: classes.length === 0 ? `"${name}" is empty on every row, so there is nothing to predict.` : `Every row has the same value in "${name}" ("${classes[0]}"), so there is nothing to learn to tell apart.`,
+        suggestion: 'Choose a target with at least two different outcomes, or add rows with the other outcome.',
+      });
+    } else {
+      const min = Math.min(...counts);
+      const max = Math.max(...counts);
+      const rare = classes[counts.indexOf(min)];
+      if (max / min >= IMBALANCE_RATIO_FOR_WEIGHTS) {
+        out.push({
+          code: 'class_imbalance',
+          severity: min / present < 0.05 ? 'warning' : 'info',
+          column: name,
+          message: `Only ${pct(min / present)} of rows (${fmt(min)}) have "${rare}" in "${name}".`,
+          suggestion: 'Augur gives the rarer outcome more weight while training, and judges models by how well they rank cases rather than by plain accuracy.',
+        });
+      }
+      if (min < 10) {
+        out.push({
+          code: 'rare_class',
+          severity: 'warning',
+          column: name,
+          message: `"${rare}" appears in only ${fmt(min)} ${min === 1 ? 'row' : 'rows'}, too few to learn what makes it different.`,
+          suggestion: 'Add more examples of it, or merge it with a similar outcome.',
+        });
+      }
+    }
+  }
+  if (present < MIN_ROWS_TO_TRAIN) {
+    out.push({
+      code: 'too_few_rows',
+      severity: 'error',
+      column: name,
+      message: `Only ${fmt(present)} ${present === 1 ? 'row has' : 'rows have'} a value in "${name}"; Augur needs at least ${MIN_ROWS_TO_TRAIN} to train anything.`,
+      suggestion: 'Add more rows to the file.',
+    });
+  } else if (present < FEW_ROWS_WARNING) {
+    out.push({
+      code: 'few_rows',
+      severity: 'warning',
+      column: name,
+      message: `Only ${fmt(present)} rows have a value in "${name}"; with so few examples the model will be rough and its scores uncertain.`,
+      suggestion: 'Several hundred rows or more give much more reliable models.',
+    });
+  }
+  // Leakage and usable features.
+  const nClasses = info.task === 'regression' ? 1 : (info.classes?.length ?? 0);
+  let usable = 0;
+  const ctx = info.task === 'regression' || nClasses >= 2 ? leakContext(ta.y, info.task, nClasses) : null;
+  for (const c of t.columns) {
+    if (c === col || ignored.has(c.name) || !isFeatureType(c)) continue;
+    usable++;
+    if (!ctx) continue;
+    const leak = checkLeak(c, ctx);
+    if (leak) {
+      out.push({
+        code: 'target_leakage',
+        severity: 'warning',
+        column: c.name,
+        message:
+          leak.kind === 'copy'
+            ? `"${c.name}" gives away "${name}" completely (${leak.evidence}): it is a copy or a recoding of the outcome.`
+            : `"${c.name}" predicts "${name}" almost perfectly on its own (${leak.evidence}); it is probably only known after the outcome, or derived from it.`,
+        suggestion: `Leave "${c.name}" out, unless you will really know it when you make predictions; otherwise the model will look better than it is.`,
+        actions: [ignore(c.name, `Leave "${c.name}" out`)],
+      });
+    }
+  }
+  if (usable === 0) {
+    out.push({
+      code: 'no_features',
+      severity: 'error',
+      message: `No column is left to predict "${name}" from: the others are ignored, identifiers or free text.`,
+      suggestion: 'Stop ignoring some columns, or add columns that describe each row.',
+    });
+  }
+  return out;
+}
+

@@ -1,0 +1,386 @@
+// Table -> model Dataset. The encoder is learned once on the training table and re-applied, by column
+// name, to any later CSV (validation rows, batch predictions, monitoring) so the models always see
+// the same features in the same order.
+import type { ColumnSettings, TargetInfo, Task } from '../../../shared/api.ts';
+import type { Dataset, FeatureSpec, TaskInfo } from '../models/types.ts';
+import { UserError } from '../util/errors.ts';
+import { isCoded, type Column, type Table } from './table.ts';
+import { applyTypeOverrides, numericView, stringAt, takeRows } from './table-ops.ts';
+import { analyzeTarget, findTargetColumn } from './target.ts';
+import { parseBoolean, parseDateAny } from './values.ts';
+
+export interface PreparedData {
+  dataset: Dataset;
+  taskInfo: TaskInfo;
+  target: TargetInfo;
+  encoder: FeatureEncoder;
+}
+
+export type DatePart = 'year' | 'month' | 'weekday' | 'day of year' | 'hour' | 'days since 1970';
+
+export type FeatureSource =
+  | { kind: 'numeric'; column: string }
+  | { kind: 'boolean'; column: string; labels: string[] }
+  | { kind: 'categorical'; column: string; levels: string[]; merged: string[] }
+  | { kind: 'date'; column: string; parts: DatePart[] };
+
+export interface TargetSpec {
+  name: string;
+  task: Task;
+  classes?: string[];
+}
+
+export const OTHER_LEVEL = '(other)';
+const MAX_LEVELS = 200;
+const MAX_MERGED_KEPT = 5000;
+const FORMAT_VERSION = 1;
+const DAY_MS = 86_400_000;
+
+/** Columns the encoder never uses as features. */
+export function isFeatureType(col: Column): boolean {
+  return col.type !== 'text' && col.type !== 'id';
+}
+
+export class FeatureEncoder {
+  readonly features: FeatureSpec[];
+
+  constructor(
+    readonly sources: FeatureSource[],
+    readonly target: TargetSpec | null,
+  ) {
+    this.features = sources.flatMap((s): FeatureSpec[] => {
+      if (s.kind === 'categorical') return [{ name: s.column, kind: 'categorical', categories: s.levels.slice() }];
+      if (s.kind === 'date') return s.parts.map((p) => ({ name: `${s.column} (${p})`, kind: 'numeric' as const }));
+      return [{ name: s.column, kind: 'numeric' }];
+    });
+  }
+
+  /** Learns the feature sources from a training table. */
+  static fit(table: Table, opts: { target?: TargetSpec; ignore?: string[] }): FeatureEncoder {
+    const ignore = new Set(opts.ignore ?? []);
+    const sources: FeatureSource[] = [];
+    for (const col of table.columns) {
+      if (opts.target && col.name === opts.target.name) continue;
+      if (ignore.has(col.name) || !isFeatureType(col)) continue;
+      const src = learnSource(col, table.nRows);
+      if (src) sources.push(src);
+    }
+    return new FeatureEncoder(sources, opts.target ?? null);
+  }
+
+  /** Model features for every row of `table` (no y). Columns are found by name; extra columns are ignored. */
+  encode(table: Table): Dataset {
+    const byName = new Map(table.columns.map((c) => [c.name, c]));
+    const absent = [...new Set(this.sources.map((s) => s.column))].filter((n) => !byName.has(n));
+    if (absent.length) {
+      throw new UserError(
+        'missing_columns',
+        `This file is missing ${absent.length === 1 ? 'the column' : 'columns'} ${absent.slice(0, 5).map((n) => `"${n}"`).join(', ')}${absent.length > 5 ? ', …' : ''} that the model needs.`,
+        'Use a file with the same columns as the one the model was trained on.',
+      );
+    }
+    const n = table.nRows;
+    const columns: Float64Array[] = [];
+    for (const s of this.sources) columns.push(...encodeSource(s, byName.get(s.column)!, n));
+    return { features: this.features, nRows: n, columns };
+  }
+
+  /** The target of a labelled table as class index / value (NaN when missing or an unknown class). */
+  encodeTarget(table: Table): Float64Array {
+    if (!this.target) throw new UserError('no_target', 'This model was saved without its target, so it cannot score new rows.');
+    const col = table.columns.find((c) => c.name === this.target!.name);
+    if (!col) throw new UserError('missing_columns', `This file has no "${this.target.name}" column, so Augur cannot check the model against it.`);
+    const n = table.nRows;
+    if (this.target.task === 'regression') return numericView(col).slice();
+    const classes = this.target.classes ?? [];
+    const index = new Map(classes.map((c, i) => [c, i]));
+    // Boolean targets: also accept any yes/no spelling of the two classes.
+    const boolIndex = classes.length === 2 ? classes.map((c) => parseBoolean(c)) : [];
+    const at = stringAt(col);
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const s = at(i);
+      if (s === null) {
+        out[i] = NaN;
+        continue;
+      }
+      let k = index.get(s) ?? index.get(s.trim());
+      if (k === undefined && !isCoded(col)) k = classes.findIndex((c) => Number(c) === Number(s));
+      if ((k === undefined || k < 0) && boolIndex.length === 2) {
+        const b = parseBoolean(s);
+        k = b === b ? boolIndex.indexOf(b) : -1;
+      }
+      out[i] = k === undefined || k < 0 ? NaN : k;
+    }
+    return out;
+  }
+
+  toJSON(): object {
+    return { kind: 'augur-feature-encoder', formatVersion: FORMAT_VERSION, sources: this.sources, target: this.target };
+  }
+
+  /** Rebuilds an encoder from `toJSON()` output; treats the input as untrusted. */
+  static fromJSON(json: unknown): FeatureEncoder {
+    const bad = () => new UserError('bad_model', 'The saved data preparation of this model is damaged, so it cannot be used.');
+    if (!json || typeof json !== 'object') throw bad();
+    const j = json as Record<string, unknown>;
+    if (j.kind !== 'augur-feature-encoder' || j.formatVersion !== FORMAT_VERSION || !Array.isArray(j.sources)) throw bad();
+    const isStrArr = (a: unknown): a is string[] => Array.isArray(a) && a.every((x) => typeof x === 'string');
+    const parts: DatePart[] = ['year', 'month', 'weekday', 'day of year', 'hour', 'days since 1970'];
+    const sources: FeatureSource[] = j.sources.map((s: unknown): FeatureSource => {
+      if (!s || typeof s !== 'object') throw bad();
+      const o = s as Record<string, unknown>;
+      if (typeof o.column !== 'string') throw bad();
+      switch (o.kind) {
+        case 'numeric':
+          return { kind: 'numeric', column: o.column };
+        case 'boolean':
+          if (!isStrArr(o.labels) || o.labels.length !== 2) throw bad();
+          return { kind: 'boolean', column: o.column, labels: o.labels };
+        case 'categorical':
+          if (!isStrArr(o.levels) || !isStrArr(o.merged)) throw bad();
+          return { kind: 'categorical', column: o.column, levels: o.levels, merged: o.merged };
+        case 'date':
+          if (!isStrArr(o.parts) || !o.parts.every((p) => (parts as string[]).includes(p))) throw bad();
+          return { kind: 'date', column: o.column, parts: o.parts as DatePart[] };
+        default:
+          throw bad();
+      }
+    });
+    let target: TargetSpec | null = null;
+    if (j.target != null) {
+      const t = j.target as Record<string, unknown>;
+      if (typeof t.name !== 'string' || !['binary', 'multiclass', 'regression'].includes(t.task as string)) throw bad();
+      if (t.classes !== undefined && !isStrArr(t.classes)) throw bad();
+      target = { name: t.name, task: t.task as Task, classes: t.classes as string[] | undefined };
+    }
+    return new FeatureEncoder(sources, target);
+  }
+}
+
+/** How one training column becomes features, or null when it carries no information. */
+function learnSource(col: Column, n: number): FeatureSource | null {
+  if (col.type === 'numeric') {
+    const v = col.values;
+    let first = NaN;
+    for (let i = 0; i < n; i++) {
+      const x = v[i];
+      if (x !== x) continue;
+      if (first !== first) first = x;
+      else if (x !== first) return { kind: 'numeric', column: col.name };
+    }
+    return null; // all missing or constant
+  }
+  if (col.type === 'date') {
+    const parts = datePartsWorthKeeping(col.values, n);
+    return parts.length ? { kind: 'date', column: col.name, parts } : null;
+  }
+  if (!isCoded(col)) return null;
+  if (col.type === 'boolean') {
+    let seen = 0;
+    for (let i = 0; i < n; i++) if (col.codes[i] >= 0) seen |= 1 << col.codes[i];
+    return seen === 3 ? { kind: 'boolean', column: col.name, labels: (col.labels ?? col.dictionary).slice() } : null;
+  }
+  // Categorical: levels by frequency; rare ones share one "(other)" level.
+  const counts = new Float64Array(col.dictionary.length);
+  let present = 0;
+  for (let i = 0; i < n; i++) {
+    const c = col.codes[i];
+    if (c >= 0) {
+      counts[c]++;
+      present++;
+    }
+  }
+  const used = col.dictionary.map((d, i) => ({ d, c: counts[i] })).filter((x) => x.c > 0);
+  if (used.length < 2) return null;
+  used.sort((a, b) => b.c - a.c || (a.d < b.d ? -1 : 1));
+  // Only columns with many levels get merged; a handful of levels are all kept however rare.
+  const rareBelow = used.length > 10 ? Math.max(3, 0.002 * present) : 0;
+  let keep = used.filter((x, i) => i < MAX_LEVELS && x.c >= rareBelow);
+  let rare = used.slice(keep.length);
+  if (rare.length === 1 && keep.length < MAX_LEVELS) {
+    keep = used;
+    rare = [];
+  }
+  if (keep.length === 0) return null;
+  const levels = keep.map((x) => x.d).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  if (rare.length) levels.push(OTHER_LEVEL);
+  return { kind: 'categorical', column: col.name, levels, merged: rare.slice(0, MAX_MERGED_KEPT).map((x) => x.d) };
+}
+
+function datePartsWorthKeeping(v: Float64Array, n: number): DatePart[] {
+  const seen: Record<string, Set<number>> = { year: new Set(), month: new Set(), weekday: new Set(), hour: new Set() };
+  let any = false;
+  for (let i = 0; i < n; i++) {
+    const x = v[i];
+    if (x !== x) continue;
+    any = true;
+    const d = new Date(x);
+    if (seen.year.size < 2) seen.year.add(d.getUTCFullYear());
+    if (seen.month.size < 2) seen.month.add(d.getUTCMonth());
+    if (seen.weekday.size < 2) seen.weekday.add(d.getUTCDay());
+    if (seen.hour.size < 2) seen.hour.add(d.getUTCHours());
+  }
+  if (!any) return [];
+  const parts: DatePart[] = [];
+  if (seen.year.size > 1) parts.push('year');
+  if (seen.month.size > 1) parts.push('month', 'day of year');
+  if (seen.weekday.size > 1) parts.push('weekday');
+  if (seen.hour.size > 1) parts.push('hour');
+  parts.push('days since 1970');
+  return parts;
+}
+
+function encodeSource(s: FeatureSource, col: Column, n: number): Float64Array[] {
+  if (s.kind === 'numeric') {
+    // A numeric column is passed through without a copy: datasets are read-only for models.
+    if (col.type === 'date' && !isCoded(col)) return [Float64Array.from(col.values, (x) => x / DAY_MS)];
+    return [numericView(col)];
+  }
+  if (s.kind === 'boolean') {
+    const out = new Float64Array(n);
+    if (col.type === 'boolean' && isCoded(col)) {
+      for (let i = 0; i < n; i++) out[i] = col.codes[i] < 0 ? NaN : col.codes[i];
+      return [out];
+    }
+    const at = stringAt(col);
+    for (let i = 0; i < n; i++) {
+      const t = at(i);
+      if (t === null) out[i] = NaN;
+      else {
+        const k = s.labels.indexOf(t.trim());
+        out[i] = k >= 0 ? k : parseBoolean(t);
+      }
+    }
+    return [out];
+  }
+  if (s.kind === 'categorical') {
+    const index = new Map<string, number>(s.levels.map((l, i) => [l, i]));
+    const other = s.levels.indexOf(OTHER_LEVEL);
+    if (other >= 0) for (const m of s.merged) if (!index.has(m)) index.set(m, other);
+    const out = new Float64Array(n);
+    if (isCoded(col)) {
+      // Map each dictionary entry once, then rows by code.
+      const labels = col.type === 'boolean' && col.labels ? col.labels : col.dictionary;
+      const map = Float64Array.from(labels, (d) => index.get(d) ?? index.get(d.trim()) ?? NaN);
+      for (let i = 0; i < n; i++) out[i] = col.codes[i] < 0 ? NaN : map[col.codes[i]];
+      return [out];
+    }
+    const at = stringAt(col);
+    for (let i = 0; i < n; i++) {
+      const t = at(i);
+      out[i] = t === null ? NaN : index.get(t) ?? NaN;
+    }
+    return [out];
+  }
+  // date parts
+  let ms: Float64Array;
+  if (col.type === 'date' && !isCoded(col)) ms = col.values;
+  else if (isCoded(col)) {
+    const map = Float64Array.from(col.dictionary, (d) => parseDateAny(d));
+    ms = new Float64Array(n);
+    for (let i = 0; i < n; i++) ms[i] = col.codes[i] < 0 ? NaN : map[col.codes[i]];
+  } else ms = new Float64Array(n).fill(NaN);
+  const outs = s.parts.map(() => new Float64Array(n));
+  for (let i = 0; i < n; i++) {
+    const x = ms[i];
+    if (x !== x) {
+      for (const o of outs) o[i] = NaN;
+      continue;
+    }
+    const d = new Date(x);
+    s.parts.forEach((p, k) => {
+      outs[k][i] = datePart(d, x, p);
+    });
+  }
+  return outs;
+}
+
+function datePart(d: Date, ms: number, p: DatePart): number {
+  switch (p) {
+    case 'year':
+      return d.getUTCFullYear();
+    case 'month':
+      return d.getUTCMonth() + 1;
+    case 'weekday':
+      return (d.getUTCDay() + 6) % 7; // Monday = 0
+    case 'day of year':
+      return Math.floor((ms - Date.UTC(d.getUTCFullYear(), 0, 1)) / DAY_MS) + 1;
+    case 'hour':
+      return d.getUTCHours();
+    case 'days since 1970':
+      return Math.floor(ms / DAY_MS);
+  }
+}
+
+/**
+ * Everything a training run needs from a table and the user's column choices: features, y,
+ * class weights, task and the encoder to re-apply at prediction time. Rows without a target value
+ * are left out (checkData tells the user). Throws UserError when the target cannot be used.
+ */
+export function prepareTraining(table: Table, settings: ColumnSettings & { target: string }): PreparedData {
+  const t = applyTypeOverrides(table, settings.typeOverrides);
+  const targetCol = findTargetColumn(t, settings.target);
+  const ta = analyzeTarget(targetCol, settings.task);
+  const info = ta.info;
+  if (info.task !== 'regression' && (info.classes?.length ?? 0) < 2) {
+    throw new UserError(
+      'single_class',
+      `Every row has the same value in "${targetCol.name}"${info.classes?.length ? ` ("${info.classes[0]}")` : ''}, so there is nothing to learn to tell apart.`,
+      'Choose a target column with at least two different outcomes, or add rows with the other outcome.',
+    );
+  }
+  // Keep only rows with a target value.
+  let rows: Int32Array | null = null;
+  if (ta.missing > 0) {
+    rows = new Int32Array(t.nRows - ta.missing);
+    let k = 0;
+    for (let i = 0; i < t.nRows; i++) if (ta.y[i] === ta.y[i]) rows[k++] = i;
+  }
+  const train = rows ? takeRows(t, rows) : t;
+  const y = rows ? Float64Array.from(rows, (r) => ta.y[r]) : ta.y.slice();
+  if (train.nRows < 2) {
+    throw new UserError('too_few_rows', `Only ${train.nRows} ${train.nRows === 1 ? 'row has' : 'rows have'} a value in "${targetCol.name}"; Augur needs more rows to learn from.`);
+  }
+  const encoder = FeatureEncoder.fit(train, {
+    target: { name: targetCol.name, task: info.task, classes: info.classes },
+    ignore: settings.ignore,
+  });
+  if (encoder.features.length === 0) {
+    throw new UserError(
+      'no_features',
+      `No column is left to predict "${targetCol.name}" from: the others are ignored, identifiers, free text, empty or the same on every row.`,
+      'Stop ignoring some columns, or add columns that describe each row.',
+    );
+  }
+  const dataset = encoder.encode(train);
+  dataset.y = y;
+  const taskInfo: TaskInfo = { task: info.task, nClasses: info.task === 'regression' ? 1 : info.classes!.length };
+  if (info.task !== 'regression') {
+    const w = classWeights(y, taskInfo.nClasses);
+    if (w) dataset.weights = w;
+    // Shares of the rows actually used.
+    const counts = new Float64Array(taskInfo.nClasses);
+    for (let i = 0; i < y.length; i++) counts[y[i]]++;
+    info.classShares = Array.from(counts, (c) => c / y.length);
+  }
+  return { dataset, taskInfo, target: info, encoder };
+}
+
+/** Largest / smallest class size at or above which training weights the classes. */
+export const IMBALANCE_RATIO_FOR_WEIGHTS = 3;
+
+/** Balanced class weights (n / (k * n_class)) when the classes are clearly uneven, else undefined. */
+export function classWeights(y: Float64Array, k: number): Float64Array | undefined {
+  const counts = new Float64Array(k);
+  for (let i = 0; i < y.length; i++) counts[y[i]]++;
+  let min = Infinity;
+  let max = 0;
+  for (const c of counts) {
+    if (c > 0 && c < min) min = c;
+    if (c > max) max = c;
+  }
+  if (!(max / min >= IMBALANCE_RATIO_FOR_WEIGHTS)) return undefined;
+  const per = Array.from(counts, (c) => (c > 0 ? y.length / (k * c) : 0));
+  return Float64Array.from(y, (c) => per[c]);
+}

@@ -1,0 +1,414 @@
+// CSV file -> columnar Table, streaming: the file is read in chunks, scanned at byte level and each
+// cell goes straight into its column's typed array. Types come from a sample of the first rows;
+// a column that later turns out not to fit changes to text on the spot.
+import path from 'node:path';
+import fs from 'node:fs';
+import type { ColumnSummary, Finding, ImportSummary } from '../../../shared/api.ts';
+import { CancelledError, UserError, throwIfAborted } from '../util/errors.ts';
+import type { Column, Table } from './table.ts';
+import { NEED_MORE, RecordScanner, UNTERMINATED, F_ESCAPED } from './csv-scanner.ts';
+import { NotUtf8Error, RangeParser, type RangeSpec } from './parse-range.ts';
+import { canParallelize, parseWithTwoThreads, type ParseResult } from './parallel.ts';
+import type { ColumnBuilder, ColumnPlan } from './column-builder.ts';
+import { cellDecoder, readHead, sniffSource, type Encoding, type SourceInfo } from './source.ts';
+import { planColumn, typeOfNumColumn, typeOfStrColumn } from './infer.ts';
+import { makeNaSet, parseBoolean, parseDateAny, parseNumber } from './values.ts';
+import { summarizeColumn } from './summary.ts';
+
+export interface ImportOptions {
+  signal?: AbortSignal;
+  onProgress?: (fraction: number, message: string) => void;
+  naValues?: string[];
+}
+export interface ImportResult {
+  table: Table;
+  summary: Omit<ImportSummary, 'datasetId'>;
+}
+
+const HEAD_BYTES = 1 << 20;
+const SAMPLE_ROWS = 2000;
+const PREVIEW_ROWS = 20;
+const DELIMITERS = [',', ';', '\t', '|'];
+
+class RestartAsWindows1252 extends Error {}
+
+export async function importCsvFile(filePath: string, opts: ImportOptions = {}): Promise<ImportResult> {
+  const t0 = performance.now();
+  const fileName = path.basename(filePath);
+  let stat: fs.Stats;
+  try {
+    stat = await fs.promises.stat(filePath);
+  } catch {
+    throw new UserError('file_not_found', `Augur could not open "${fileName}".`, 'Check that the file still exists and that you may read it.');
+  }
+  if (stat.isDirectory()) throw new UserError('not_a_file', `"${fileName}" is a folder, not a CSV file.`);
+  const head = await readHead(filePath, HEAD_BYTES);
+  let src = sniffSource(head, fileName);
+  try {
+    return await importWith(filePath, fileName, stat.size, src, head, opts, t0);
+  } catch (err) {
+    if (!(err instanceof RestartAsWindows1252)) throw err;
+    src = { encoding: 'windows-1252', skip: 0 };
+    return importWith(filePath, fileName, stat.size, src, head, opts, t0);
+  }
+}
+
+/** What the first megabyte says about the file. */
+interface Layout {
+  delimiter: string;
+  /** Records to skip before data: the optional "sep=" line and the header. */
+  skipRecords: number;
+  header: string[];
+  headerFindings: Finding[];
+  sample: string[][]; // per data row
+  avgRowBytes: number;
+}
+
+function headAsScanBytes(head: Buffer, src: SourceInfo): Buffer {
+  const body = head.subarray(src.skip);
+  if (src.encoding === 'utf-16le' || src.encoding === 'utf-16be') return Buffer.from(new TextDecoder(src.encoding).decode(body), 'utf8');
+  return body;
+}
+
+function readLayout(bytes: Buffer, isWholeFile: boolean, encoding: Encoding, na: Set<string>, fileName: string): Layout {
+  const decode = cellDecoder(encoding);
+  let pos = 0;
+  let skipRecords = 0;
+  let forced: string | null = null;
+  // Excel's "sep=;" first line names the delimiter.
+  const first = bytes.subarray(0, Math.min(bytes.length, 16)).toString('latin1');
+  const sep = first.match(/^"?sep=(.)"?\s*?(\r\n|\n|\r)/i);
+  if (sep) {
+    forced = sep[1];
+    pos = sep[0].length;
+    skipRecords = 1;
+  }
+  // Lines the scanner sees: cut at the last line break unless this is the whole file.
+  let end = bytes.length;
+  if (!isWholeFile) {
+    const nl = bytes.lastIndexOf(10);
+    end = nl > 0 ? nl + 1 : bytes.length;
+  }
+  let scannedTo = pos;
+  const recordsFor = (delim: string, limit: number): string[][] => {
+    const sc = new RecordScanner(delim.charCodeAt(0));
+    const out: string[][] = [];
+    let p = pos;
+    while (p < end && out.length < limit) {
+      let next = sc.scan(bytes, p, end, true);
+      if (next === UNTERMINATED) next = sc.scan(bytes, p, end, true, false);
+      if (next === NEED_MORE) break;
+      if (!sc.isBlank()) {
+        const rec: string[] = new Array(sc.n);
+        for (let k = 0; k < sc.n; k++) {
+          const t = decode(bytes, sc.starts[k], sc.ends[k]);
+          rec[k] = sc.flags[k] & F_ESCAPED ? t.replace(/""/g, '"') : t;
+        }
+        if (!(rec.length === 1 && rec[0].trim() === '')) out.push(rec);
+      }
+      p = next;
+    }
+    scannedTo = p;
+    return out;
+  };
+
+  let delimiter = forced ?? ',';
+  if (!forced) {
+    let best = -1;
+    for (const d of DELIMITERS) {
+      const recs = recordsFor(d, 50);
+      if (recs.length === 0) continue;
+      const counts = recs.map((r) => r.length);
+      const headerCount = counts[0];
+      if (headerCount < 2) continue;
+      const agree = counts.filter((c) => c === headerCount).length / counts.length;
+      // Consistent rows matter most; more columns breaks ties.
+      const score = agree * 1000 + Math.min(headerCount, 999);
+      if (agree >= 0.6 && score > best) {
+        best = score;
+        delimiter = d;
+      }
+    }
+  }
+  const records = recordsFor(delimiter, SAMPLE_ROWS + 1);
+  if (records.length === 0) throw new UserError('empty_file', `The file "${fileName}" has no data in it.`, 'Choose a CSV file that has a header row and data rows.');
+  const rawHeader = records[0];
+  if (rawHeader.length < 2) {
+    throw new UserError(
+      'single_column',
+      `Augur found only one column in "${fileName}", so there is nothing to learn a prediction from.`,
+      'A CSV file needs at least two columns separated by commas, semicolons or tabs: one to predict and at least one to predict it from.',
+    );
+  }
+  if (records.length === 1) throw new UserError('header_only', `The file "${fileName}" has a header row but no data rows.`, 'Add the data rows below the header and import it again.');
+  const { names, findings } = cleanHeader(rawHeader);
+  // A first row of numbers or dates is data, not names: the file probably has no header row.
+  const looksLikeData = (h: string) => {
+    const t = h.trim();
+    return t !== '' && (!Number.isNaN(parseNumber(t)) || !Number.isNaN(parseDateAny(t)));
+  };
+  if (rawHeader.filter(looksLikeData).length >= Math.max(2, Math.ceil(rawHeader.length / 2))) {
+    findings.push({
+      code: 'no_header',
+      severity: 'warning',
+      message: `The first row (${rawHeader.slice(0, 4).map((h) => `"${h.trim()}"`).join(', ')}${rawHeader.length > 4 ? ', …' : ''}) looks like data rather than column names.`,
+      suggestion: 'Augur uses the first row as column names. If your file has no header row, add one with a name for each column.',
+    });
+  }
+  const sampleBytes = scannedTo - pos;
+  return {
+    delimiter,
+    skipRecords: skipRecords + 1,
+    header: names,
+    headerFindings: findings,
+    sample: records.slice(1),
+    avgRowBytes: Math.max(1, sampleBytes / records.length),
+  };
+}
+
+/** Unique, non-empty, trimmed column names; says what it changed. */
+export function cleanHeader(raw: string[]): { names: string[]; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const names: string[] = [];
+  const seen = new Set<string>();
+  const empty: number[] = [];
+  const renamed: string[] = [];
+  raw.forEach((r, i) => {
+    let name = r.trim();
+    if (name === '') {
+      name = `column_${i + 1}`;
+      empty.push(i + 1);
+    }
+    if (seen.has(name)) {
+      let k = 2;
+      while (seen.has(`${name}_${k}`)) k++;
+      renamed.push(`"${name}" → "${name}_${k}"`);
+      name = `${name}_${k}`;
+    }
+    seen.add(name);
+    names.push(name);
+  });
+  if (empty.length) {
+    findings.push({
+      code: 'empty_header',
+      severity: 'info',
+      message: `${empty.length === 1 ? 'Column' : 'Columns'} ${empty.join(', ')} had no name in the header, so Augur named ${empty.length === 1 ? 'it' : 'them'} ${empty.map((i) => `"column_${i}"`).join(', ')}.`,
+      suggestion: 'Give every column a name in the first row of the file.',
+    });
+  }
+  if (renamed.length) {
+    findings.push({
+      code: 'duplicate_header',
+      severity: 'warning',
+      message: `Some column names appear more than once, so Augur renamed the copies: ${renamed.slice(0, 5).join(', ')}${renamed.length > 5 ? ', …' : ''}.`,
+      suggestion: 'Give every column its own name in the first row of the file.',
+    });
+  }
+  return { names, findings };
+}
+
+async function importWith(
+  filePath: string,
+  fileName: string,
+  fileBytes: number,
+  src: SourceInfo,
+  head: Buffer,
+  opts: ImportOptions,
+  t0: number,
+): Promise<ImportResult> {
+  const { signal, onProgress } = opts;
+  throwIfAborted(signal);
+  const na = makeNaSet(opts.naValues);
+  const headBytes = headAsScanBytes(head, src);
+  const layout = readLayout(headBytes, head.length >= fileBytes, src.encoding, na, fileName);
+  const nCols = layout.header.length;
+  const plans: ColumnPlan[] = layout.header.map((_, k) =>
+    planColumn(layout.sample.map((r) => r[k] ?? ''), na, layout.delimiter),
+  );
+  const estRows = Math.ceil((fileBytes / layout.avgRowBytes) * 1.05) + 16;
+  const spec: RangeSpec = {
+    filePath,
+    src,
+    delimiter: layout.delimiter,
+    names: layout.header,
+    plans,
+    naValues: opts.naValues,
+    start: src.skip,
+    skipRecords: layout.skipRecords,
+    estRows,
+  };
+  let lastReport = performance.now();
+  const report = (bytesRead: number, rowsSoFar: number) => {
+    const now = performance.now();
+    if (onProgress && now - lastReport >= 100) {
+      lastReport = now;
+      onProgress(Math.min(0.99, bytesRead / fileBytes), `Reading ${fileName}: ${rowsSoFar.toLocaleString('en-US')} rows`);
+    }
+  };
+  let parsed: ParseResult;
+  try {
+    if (canParallelize(fileBytes, src.encoding)) parsed = await parseWithTwoThreads(spec, fileBytes, { signal, onProgress: report });
+    else {
+      const parser = new RangeParser(spec);
+      try {
+        await parser.run({ signal, onChunk: () => report(parser.bytesRead, parser.rows) });
+      } finally {
+        await parser.close();
+      }
+      parsed = parser;
+    }
+  } catch (err) {
+    if (err instanceof NotUtf8Error) throw new RestartAsWindows1252();
+    throw err;
+  }
+  throwIfAborted(signal);
+  const { rows, builders, shortRows, longRows, firstShort, firstLong, unterminated } = parsed;
+  if (rows === 0) throw new UserError('header_only', `The file "${fileName}" has a header row but no data rows.`, 'Add the data rows below the header and import it again.');
+
+  const findings: Finding[] = [...layout.headerFindings];
+  if (src.encoding === 'windows-1252') {
+    findings.push({
+      code: 'encoding_fallback',
+      severity: 'info',
+      message: 'This file is not in Unicode (UTF-8), so Augur read it as a Western European Windows file (Windows-1252).',
+      suggestion: 'If accented letters look wrong, save the file again as "CSV UTF-8" and import that.',
+    });
+  }
+  if (shortRows) {
+    findings.push({
+      code: 'ragged_rows_short',
+      severity: 'warning',
+      message: `${shortRows.toLocaleString('en-US')} ${shortRows === 1 ? 'row has' : 'rows have'} fewer values than there are columns (the first is on line ${firstShort}); the missing values were left empty.`,
+      suggestion: 'Check those lines in the file: a value or a separator may have been lost.',
+    });
+  }
+  if (longRows) {
+    findings.push({
+      code: 'ragged_rows_long',
+      severity: 'warning',
+      message: `${longRows.toLocaleString('en-US')} ${longRows === 1 ? 'row has' : 'rows have'} more values than there are columns (the first is on line ${firstLong}); the extra values were ignored.`,
+      suggestion: 'A value may contain the separator without quotes around it; check those lines in the file.',
+    });
+  }
+  for (const l of unterminated.slice(0, 3)) {
+    findings.push({
+      code: 'unterminated_quote',
+      severity: 'warning',
+      message: `Line ${l} opens a quote (") that is never closed, so Augur read that line as plain text.`,
+      suggestion: `Check line ${l} in the file and remove the stray quote mark or add the closing one.`,
+    });
+  }
+
+  const columns: Column[] = builders.map((b) => finishColumn(b, rows));
+  const table: Table = { nRows: rows, columns };
+  for (const b of builders) findings.push(...builderFindings(b));
+
+  const summaries: ColumnSummary[] = columns.map((c, k) => summarizeColumn(c, layout.sample.map((r) => r[k] ?? ''), na));
+  const preview = layout.sample.slice(0, PREVIEW_ROWS).map((r) => layout.header.map((_, k) => r[k] ?? ''));
+  onProgress?.(1, `Read ${rows.toLocaleString('en-US')} rows`);
+  return {
+    table,
+    summary: {
+      fileName,
+      fileBytes,
+      rows,
+      delimiter: layout.delimiter,
+      encoding: src.encoding,
+      columns: summaries,
+      preview,
+      findings,
+      elapsedS: (performance.now() - t0) / 1000,
+    },
+  };
+}
+
+function fit<T extends Float64Array | Int32Array>(a: T, n: number): T {
+  // Keep the big buffer only when the estimate was close; otherwise copy to release memory.
+  return (a.length > n * 1.25 + 1024 ? a.slice(0, n) : a.subarray(0, n)) as T;
+}
+
+/** Typed storage -> a Table column with its user-facing type. */
+function finishColumn(b: ColumnBuilder, rows: number): Column {
+  if (b.kind === 'date') return { name: b.name, type: 'date', values: fit(b.values!, rows) };
+  if (b.kind === 'num') {
+    const values = fit(b.values!, rows);
+    const type = typeOfNumColumn(b.name, values, rows);
+    if (type === 'boolean') {
+      const codes = new Int32Array(rows);
+      for (let i = 0; i < rows; i++) codes[i] = values[i] === values[i] ? values[i] : -1;
+      return { name: b.name, type: 'boolean', codes, dictionary: ['false', 'true'], labels: ['0', '1'] };
+    }
+    if (type === 'id') {
+      const dict = new Map<number, number>();
+      const dictionary: string[] = [];
+      const codes = new Int32Array(rows);
+      for (let i = 0; i < rows; i++) {
+        const v = values[i];
+        let c = dict.get(v);
+        if (c === undefined) {
+          c = dictionary.length;
+          dictionary.push(String(v));
+          dict.set(v, c);
+        }
+        codes[i] = c;
+      }
+      return { name: b.name, type: 'id', codes, dictionary };
+    }
+    return { name: b.name, type: 'numeric', values };
+  }
+  const codes = fit(b.codes!, rows);
+  const type = typeOfStrColumn(b.name, { nRows: rows, missing: b.missing, dictionary: b.dictionary, codes });
+  if (type === 'boolean') return toBoolean(b.name, codes, b.dictionary);
+  return { name: b.name, type, codes, dictionary: b.dictionary };
+}
+
+/** Recodes a yes/no style column to the boolean layout, keeping the file's own words as labels. */
+export function toBoolean(name: string, codes: Int32Array, dictionary: string[]): Column {
+  const map = dictionary.map((v) => parseBoolean(v));
+  // The first spelling seen ("Yes" rather than a later "yes") names each side.
+  const labels: string[] = [];
+  dictionary.forEach((v, i) => {
+    if ((map[i] === 0 || map[i] === 1) && labels[map[i]] === undefined) labels[map[i]] = v;
+  });
+  labels[0] ??= 'false';
+  labels[1] ??= 'true';
+  const out = new Int32Array(codes.length);
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i];
+    out[i] = c < 0 ? -1 : map[c];
+  }
+  return { name, type: 'boolean', codes: out, dictionary: ['false', 'true'], labels };
+}
+
+function builderFindings(b: ColumnBuilder): Finding[] {
+  const out: Finding[] = [];
+  if (b.infinities > 0) {
+    out.push({
+      code: 'infinite_values',
+      severity: 'warning',
+      column: b.name,
+      message: `${b.infinities.toLocaleString('en-US')} ${b.infinities === 1 ? 'cell' : 'cells'} in "${b.name}" say "infinity", which is not a usable number; Augur treats ${b.infinities === 1 ? 'it' : 'them'} as missing.`,
+      suggestion: 'Often this comes from a division by zero in a spreadsheet formula; fix the formula if the value matters.',
+    });
+  }
+  if (b.badCount > 0) {
+    const ex = [...new Set(b.bad.map((x) => x.text))].slice(0, 3).map((t) => `"${t}"`).join(', ');
+    out.push({
+      code: 'unreadable_values',
+      severity: 'warning',
+      column: b.name,
+      message: `${b.badCount.toLocaleString('en-US')} ${b.badCount === 1 ? 'cell' : 'cells'} in "${b.name}" could not be read as ${b.kind === 'date' ? 'a date' : 'a number'} (${ex}) and ${b.badCount === 1 ? 'is' : 'are'} treated as missing.`,
+      suggestion: 'Correct those cells in the file if they hold real values.',
+    });
+  }
+  if (b.demotedFrom) {
+    out.push({
+      code: 'mixed_values',
+      severity: 'info',
+      column: b.name,
+      message: `"${b.name}" starts with ${b.demotedFrom === 'date' ? 'dates' : 'numbers'} but later has other text, so Augur treats it as text.`,
+      suggestion: `If it should be ${b.demotedFrom === 'date' ? 'dates' : 'numbers'}, fix the cells that are not.`,
+    });
+  }
+  return out;
+}

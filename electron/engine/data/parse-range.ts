@@ -1,0 +1,161 @@
+// The streaming pass over (a byte range of) a CSV file: scan records, feed each cell to its column
+// builder, count ragged rows and stray quotes. Used for the whole file, or for one half of it when
+// two threads share the work (see parallel.ts).
+import { CancelledError } from '../util/errors.ts';
+import { NEED_MORE, RecordScanner, UNTERMINATED } from './csv-scanner.ts';
+import { ColumnBuilder, type ColumnPlan } from './column-builder.ts';
+import { ByteReader, cellDecoder, isValidUtf8, type SourceInfo } from './source.ts';
+import { makeNaSet } from './values.ts';
+
+const CHUNK_BYTES = 1 << 20;
+/** A single record larger than this can only be a quote that never closes. */
+const MAX_RECORD_BYTES = 16 << 20;
+
+/** Thrown when bytes that are not UTF-8 show up: the caller starts over as Windows-1252. */
+export class NotUtf8Error extends Error {}
+
+export interface RangeSpec {
+  filePath: string;
+  src: SourceInfo;
+  delimiter: string;
+  names: string[];
+  plans: ColumnPlan[];
+  naValues?: string[];
+  /** File offset to start at (after the byte-order mark). */
+  start: number;
+  /** Records to skip first (the "sep=" line and the header). */
+  skipRecords: number;
+  /** Rows to reserve room for. */
+  estRows: number;
+}
+
+export class RangeParser {
+  readonly builders: ColumnBuilder[];
+  rows = 0;
+  /** Physical line (1-based, relative to the range start) where the next record starts. */
+  line = 1;
+  shortRows = 0;
+  longRows = 0;
+  firstShort = 0;
+  firstLong = 0;
+  readonly unterminated: number[] = [];
+  /** File bytes read so far. */
+  bytesRead = 0;
+  private skip: number;
+  private readonly scanner: RecordScanner;
+  private readonly nCols: number;
+  private readonly checkUtf8: boolean;
+  private reader: ByteReader | null = null;
+
+  constructor(private readonly spec: RangeSpec) {
+    const na = makeNaSet(spec.naValues);
+    const decode = cellDecoder(spec.src.encoding);
+    this.builders = spec.names.map((name, k) => new ColumnBuilder(name, spec.plans[k], Math.max(16, spec.estRows), na, decode));
+    this.scanner = new RecordScanner(spec.delimiter.charCodeAt(0));
+    this.nCols = spec.names.length;
+    this.skip = spec.skipRecords;
+    this.checkUtf8 = spec.src.encoding === 'utf-8' || spec.src.encoding === 'utf-8-bom';
+  }
+
+  /**
+   * Reads on until the file ends, or until `limit` (a file offset) is reached. Returns true when
+   * it stopped exactly on a record boundary at `limit` (or at the end of the file); false when a
+   * record runs on past `limit` — call `run()` again without a limit to finish it.
+   */
+  async run(opts: { limit?: number; signal?: AbortSignal; onChunk?: () => void } = {}): Promise<boolean> {
+    this.reader ??= await ByteReader.open(this.spec.filePath, { ...this.spec.src, skip: this.spec.start }, CHUNK_BYTES);
+    const reader = this.reader;
+    try {
+      for (;;) {
+        if (opts.signal?.aborted) throw new CancelledError();
+        const got = await reader.fill(opts.limit);
+        this.bytesRead += got;
+        if (got === 0) break;
+        const buf = reader.view();
+        if (this.checkUtf8) {
+          const lastNl = buf.lastIndexOf(10);
+          if (lastNl >= 0 && !isValidUtf8(buf.subarray(0, lastNl + 1))) throw new NotUtf8Error();
+        }
+        reader.consume(this.processRegion(buf, false));
+        opts.onChunk?.();
+      }
+      if (opts.limit !== undefined && !reader.eof) {
+        if (reader.len === 0) return true;
+        return false; // a record crosses the limit
+      }
+      if (reader.len > 0) {
+        const rest = reader.view();
+        if (this.checkUtf8 && !isValidUtf8(rest)) throw new NotUtf8Error();
+        this.processRegion(rest, true);
+        reader.consume(reader.len);
+      }
+      return true;
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    const r = this.reader;
+    this.reader = null;
+    await r?.close();
+  }
+
+  private processRegion(buf: Buffer, eof: boolean): number {
+    const { scanner, builders, nCols } = this;
+    const end = buf.length;
+    let p = 0;
+    while (p < end) {
+      let next = scanner.scan(buf, p, end, eof);
+      if (next === NEED_MORE) {
+        if (end - p > MAX_RECORD_BYTES) next = UNTERMINATED;
+        else return p;
+      }
+      if (next === UNTERMINATED) {
+        this.unterminated.push(this.line);
+        next = scanner.scan(buf, p, end, true, false);
+        if (next === NEED_MORE) return p;
+      }
+      const lineHere = this.line;
+      this.line += scanner.lineBreaks;
+      const n = scanner.n;
+      if (n === 1 && isBlankField(buf, scanner.starts[0], scanner.ends[0])) {
+        p = next;
+        continue;
+      }
+      if (this.skip > 0) {
+        this.skip--;
+        p = next;
+        continue;
+      }
+      const row = this.rows;
+      if (row === builders[0].capacity) {
+        const cap = Math.ceil(row * 1.5) + 1024;
+        for (const b of builders) b.grow(cap);
+      }
+      const m = n < nCols ? n : nCols;
+      for (let k = 0; k < m; k++) builders[k].add(buf, scanner.starts[k], scanner.ends[k], scanner.flags[k], row);
+      if (n < nCols) {
+        for (let k = n; k < nCols; k++) builders[k].addMissing(row);
+        if (this.shortRows++ === 0) this.firstShort = lineHere;
+      } else if (n > nCols) {
+        let extraData = false;
+        for (let k = nCols; k < n; k++) if (!isBlankField(buf, scanner.starts[k], scanner.ends[k])) extraData = true;
+        if (extraData && this.longRows++ === 0) this.firstLong = lineHere;
+      }
+      this.rows = row + 1;
+      p = next;
+    }
+    return p;
+  }
+}
+
+export function isBlankField(buf: Uint8Array, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) {
+    const c = buf[i];
+    if (c !== 32 && c !== 9) return false;
+  }
+  return true;
+}
+

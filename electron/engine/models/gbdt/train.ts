@@ -1,0 +1,128 @@
+import type { Dataset, FitContext, TaskInfo } from '../types.ts';
+import { applyBinMapper, fitBinMapper } from '../trees/binning.ts';
+import { checkTrainData, targetScale, Yielder } from '../trees/checks.ts';
+import { FlatBuilder, gainImportance } from '../trees/flat.ts';
+import { type BuiltTree, growTree, leafOfBinnedRow } from '../trees/grow.ts';
+import { childSeed, makeRng, sampleWithoutReplacement } from '../trees/rng.ts';
+import { GbdtModel } from './model.ts';
+import {
+  binaryGradients, huberGradients, initialScores, multiclassGradients, type ObjectiveName, softmaxRows,
+  squaredGradients, validLoss,
+} from './objectives.ts';
+import type { GbdtParams } from './params.ts';
+
+/** Histogram gradient boosting (LightGBM / XGBoost-hist style) on typed arrays. */
+export async function trainGbdt(train: Dataset, task: TaskInfo, p: GbdtParams, ctx: FitContext): Promise<GbdtModel> {
+  const yRaw = checkTrainData(train, task);
+  const yielder = new Yielder(ctx.signal);
+  await yielder.tick();
+  const n = train.nRows;
+  const F = train.columns.length;
+  const obj: ObjectiveName = task.task === 'binary' ? 'binary' : task.task === 'multiclass' ? 'multiclass' : p.objective;
+  const K = obj === 'multiclass' ? task.nClasses : 1;
+  const scale = task.task === 'regression' ? targetScale(yRaw) : 1;
+  const y = scale === 1 ? yRaw : yRaw.map((v) => v / scale);
+  const w = train.weights;
+  const rng = makeRng(ctx.seed);
+
+  const mapper = fitBinMapper(train, p.maxBins, rng);
+  const binned = applyBinMapper(mapper, train);
+  const valid = ctx.valid && ctx.valid.nRows > 0 && ctx.valid.y ? ctx.valid : undefined;
+  const vBinned = valid ? applyBinMapper(mapper, valid) : undefined;
+  const vy = valid ? (scale === 1 ? valid.y! : valid.y!.map((v) => v / scale)) : undefined;
+  await yielder.tick();
+
+  const init = initialScores(obj, y, w, K);
+  const score = new Float64Array(n * K);
+  for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) score[i * K + k] = init[k];
+  const vScore = valid ? new Float64Array(valid.nRows * K) : undefined;
+  if (vScore) for (let i = 0; i < valid!.nRows; i++) for (let k = 0; k < K; k++) vScore[i * K + k] = init[k];
+  const prob = K > 1 ? new Float64Array(n * K) : undefined;
+  const gh = new Float64Array(n * 2);
+  const rows = new Int32Array(n);
+  const inSample = new Uint8Array(n);
+  const allFeatures = Int32Array.from({ length: F }, (_, i) => i);
+
+  const builder = new FlatBuilder(mapper, 1);
+  const built: BuiltTree[] = [];
+  let bestLoss = Infinity;
+  let bestRound = -1;
+  let roundsDone = 0;
+  const esr = valid ? p.earlyStoppingRounds : 0;
+
+  for (let round = 0; round < p.nRounds; round++) {
+    await yielder.tick();
+    const roundRng = makeRng(childSeed(rng));
+    // row subsample (without replacement) and per-tree column subsample
+    let nSample = n;
+    if (p.subsample < 1) {
+      nSample = 0;
+      inSample.fill(0);
+      for (let i = 0; i < n; i++) if (roundRng() < p.subsample) { rows[nSample++] = i; inSample[i] = 1; }
+      if (nSample === 0) { rows[0] = 0; inSample[0] = 1; nSample = 1; }
+    }
+    if (K > 1) softmaxRows(score, K, prob!);
+
+    for (let k = 0; k < K; k++) {
+      if (p.subsample >= 1) for (let i = 0; i < n; i++) rows[i] = i;
+      if (obj === 'binary') binaryGradients(score, y, w, gh);
+      else if (obj === 'multiclass') multiclassGradients(prob!, K, k, y, w, gh);
+      else if (obj === 'huber') huberGradients(score, y, w, gh, p.huberQuantile);
+      else squaredGradients(score, y, w, gh);
+
+      const features = p.colsampleByTree < 1
+        ? sampleWithoutReplacement(allFeatures, Math.max(1, Math.round(F * p.colsampleByTree)), roundRng)
+          .subarray(0, Math.max(1, Math.round(F * p.colsampleByTree))).sort()
+        : allFeatures;
+      const tree = growTree(
+        { bins: binned.bins, nFeatures: F, mapper, gh, nChannels: 1, rows, nRows: nSample },
+        {
+          maxDepth: p.maxDepth, maxLeaves: p.maxLeaves, minChildWeight: p.minChildWeight, minDataInLeaf: p.minDataInLeaf,
+          minSplitGain: p.minSplitGain, lambda: p.lambda, alpha: p.alpha, catL2: p.catL2, catSmooth: p.catSmooth,
+          maxCatOneHot: p.maxCatOneHot, features, featuresPerNode: 0, randomSplits: false, rng: roundRng,
+        },
+      );
+      const lr = p.learningRate;
+      for (let i = 0; i < tree.value.length; i++) tree.value[i] *= lr;
+      builder.add(tree, 1, k);
+      built.push(tree);
+
+      // update training scores: sampled rows by their leaf's row range, the others by walking the tree
+      for (let node = 0; node < tree.nNodes; node++) {
+        if (tree.feature[node] >= 0) continue;
+        const v = tree.value[node];
+        for (let i = tree.begin[node]; i < tree.end[node]; i++) score[rows[i] * K + k] += v;
+      }
+      if (nSample < n) {
+        for (let i = 0; i < n; i++) if (!inSample[i]) score[i * K + k] += tree.value[leafOfBinnedRow(tree, binned.bins, F, i)];
+      }
+      if (vScore) {
+        for (let i = 0; i < valid!.nRows; i++) vScore[i * K + k] += tree.value[leafOfBinnedRow(tree, vBinned!.bins, F, i)];
+      }
+    }
+    roundsDone = round + 1;
+
+    let vLoss: number | undefined;
+    if (vScore) {
+      vLoss = validLoss(obj, vScore, vy!, K);
+      if (bestRound < 0 || vLoss < bestLoss - 1e-12 * Math.abs(bestLoss)) { bestLoss = vLoss; bestRound = round; }
+    }
+    ctx.onProgress?.({ fraction: roundsDone / p.nRounds, message: `round ${roundsDone}`, validLoss: vLoss });
+    if (esr > 0 && round - bestRound >= esr) break;
+  }
+
+  const keepRounds = valid && bestRound >= 0 ? bestRound + 1 : roundsDone;
+  builder.truncate(keepRounds * K);
+  const importance = gainImportance(built.slice(0, keepRounds * K), F);
+  return new GbdtModel({
+    taskInfo: task,
+    objective: obj,
+    features: train.features.map((f) => ({ ...f })),
+    init: Array.from(init),
+    scale,
+    trees: builder.build(),
+    importance,
+    rounds: keepRounds,
+    bestValidLoss: Number.isFinite(bestLoss) ? bestLoss : undefined,
+  });
+}

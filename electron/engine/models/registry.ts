@@ -1,0 +1,33 @@
+import { UserError } from '../util/errors.ts';
+import { baselineFamily } from './baseline.ts';
+import { linearFamily } from './linear/index.ts';
+import { gbdtFamily } from './gbdt/index.ts';
+import { randomForestFamily, extraTreesFamily } from './forest/index.ts';
+import { mlpFamily } from './mlp/index.ts';
+import type { ModelFamily } from './types.ts';
+
+/**
+ * Every model family the app can train. Adding a family = one import + one entry here; the shared
+ * conformance suite (test/models/conformance.test.ts) then checks it automatically.
+ */
+const FAMILIES: ModelFamily<any>[] = [
+  baselineFamily,
+  linearFamily,
+  gbdtFamily,
+  randomForestFamily,
+  extraTreesFamily,
+  mlpFamily,
+];
+
+export function allFamilies(): ModelFamily[] {
+  return [...FAMILIES];
+}
+
+/** UserError for an unknown name (e.g. a model file from a newer app version). */
+export function familyByName(name: string): ModelFamily {
+  const family = FAMILIES.find((f) => f.name === name);
+  if (!family) {
+    throw new UserError('unknown_model', `This app does not know the model type "${name}".`, 'The model may have been made by a newer version of the app.');
+  }
+  return family;
+}

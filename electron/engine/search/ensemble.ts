@@ -1,0 +1,157 @@
+// Greedy weighted ensemble selection (Caruana et al. 2004, as in AutoGluon): start from the best
+// model's validation predictions, repeatedly add (with replacement) the model whose inclusion
+// most improves the averaged prediction's score. Weights = how often each model was picked.
+// The resulting ensemble is itself a Fitted (family 'ensemble'); k-fold bags use the same class.
+import type { Dataset, Fitted, FittedJSON, ModelFamily, TaskInfo } from '../models/types.ts';
+
+export interface Selection {
+  /** One weight per candidate (sums to 1). */
+  weights: number[];
+  /** Score of the weighted average on the validation rows. */
+  score: number;
+  /** Score of the best single candidate. */
+  bestSingle: number;
+  bestIndex: number;
+}
+
+/**
+ * preds: each candidate's validation predictions (same rows, same layout).
+ * score: metric of a prediction vector; lowerIsBetter says which way is good.
+ */
+export function caruanaSelect(
+  preds: Float64Array[],
+  score: (pred: Float64Array) => number,
+  lowerIsBetter: boolean,
+  iterations = 40,
+): Selection {
+  if (preds.length === 0) throw new Error('No candidates for ensemble selection.');
+  const better = (a: number, b: number) => (lowerIsBetter ? a < b : a > b);
+  const singles = preds.map((p) => score(p));
+  let bestIndex = 0;
+  for (let i = 1; i < preds.length; i++) if (better(singles[i], singles[bestIndex]) || Number.isNaN(singles[bestIndex])) bestIndex = i;
+  const counts = new Array<number>(preds.length).fill(0);
+  const len = preds[0].length;
+  const sum = new Float64Array(len);
+  const add = (p: Float64Array, into: Float64Array) => { for (let j = 0; j < len; j++) into[j] += p[j]; };
+  add(preds[bestIndex], sum);
+  counts[bestIndex] = 1;
+  let m = 1;
+  let current = singles[bestIndex];
+  let bestScore = current;
+  let bestCounts = counts.slice();
+  const trial = new Float64Array(len);
+  for (let it = 1; it < iterations; it++) {
+    let pick = -1;
+    let pickScore = NaN;
+    for (let i = 0; i < preds.length; i++) {
+      const p = preds[i];
+      for (let j = 0; j < len; j++) trial[j] = (sum[j] + p[j]) / (m + 1);
+      const s = score(trial);
+      if (pick < 0 || better(s, pickScore)) { pick = i; pickScore = s; }
+    }
+    add(preds[pick], sum);
+    counts[pick]++;
+    m++;
+    current = pickScore;
+    // Keep the best prefix of the greedy path (later additions can overshoot on a noisy metric).
+    if (better(current, bestScore)) { bestScore = current; bestCounts = counts.slice(); }
+  }
+  const total = bestCounts.reduce((a, b) => a + b, 0);
+  return { weights: bestCounts.map((c) => c / total), score: bestScore, bestSingle: singles[bestIndex], bestIndex };
+}
+
+/** Weighted average of `preds` (same layout), weights summing to 1. */
+export function blend(preds: Float64Array[], weights: number[]): Float64Array {
+  const out = new Float64Array(preds[0].length);
+  preds.forEach((p, i) => {
+    const w = weights[i];
+    if (w) for (let j = 0; j < out.length; j++) out[j] += w * p[j];
+  });
+  return out;
+}
+
+export type EnsembleKind = 'bag' | 'weighted';
+
+export class EnsembleFitted implements Fitted {
+  readonly family = 'ensemble';
+  constructor(
+    readonly taskInfo: TaskInfo,
+    readonly members: Fitted[],
+    readonly weights: number[],
+    /** 'bag': the k fold models of one configuration; 'weighted': Caruana selection over configurations. */
+    readonly kind: EnsembleKind,
+  ) {
+    if (members.length !== weights.length || members.length === 0) throw new Error('An ensemble needs one weight per member.');
+  }
+
+  predict(data: Dataset): Float64Array {
+    const preds: Float64Array[] = [];
+    const ws: number[] = [];
+    this.members.forEach((m, i) => {
+      if (this.weights[i] > 0) { preds.push(m.predict(data)); ws.push(this.weights[i]); }
+    });
+    return blend(preds, ws);
+  }
+
+  toJSON(): FittedJSON {
+    return {
+      family: 'ensemble',
+      formatVersion: 1,
+      kind: this.kind,
+      taskInfo: this.taskInfo,
+      weights: this.weights,
+      members: this.members.map((m) => m.toJSON()),
+    };
+  }
+
+  featureImportance(): Float64Array {
+    let out: Float64Array | undefined;
+    this.members.forEach((m, i) => {
+      const imp = m.featureImportance?.();
+      if (!imp) return;
+      let s = 0;
+      for (const v of imp) s += Math.abs(v);
+      out ??= new Float64Array(imp.length);
+      for (let j = 0; j < imp.length; j++) out[j] += (this.weights[i] * Math.abs(imp[j])) / (s || 1);
+    });
+    return out ?? new Float64Array(0);
+  }
+
+  dispose(): void {
+    for (const m of this.members) m.dispose?.();
+  }
+}
+
+export type FamilyLookup = (name: string) => ModelFamily;
+
+/** Rebuild an ensemble; members are resolved through `lookup` (the model registry), nested ensembles recursively. */
+export async function ensembleFromJSON(json: FittedJSON, lookup: FamilyLookup): Promise<EnsembleFitted> {
+  const j = json as FittedJSON & { kind?: EnsembleKind; taskInfo?: TaskInfo; weights?: unknown; members?: unknown };
+  if (j.family !== 'ensemble' || j.formatVersion !== 1 || !Array.isArray(j.members) || !Array.isArray(j.weights) || !j.taskInfo) {
+    throw new Error('This ensemble model file is damaged or from a newer version of Augur.');
+  }
+  const weights = (j.weights as unknown[]).map(Number);
+  if (weights.length !== j.members.length || weights.some((w) => !Number.isFinite(w) || w < 0)) throw new Error('This ensemble model file is damaged.');
+  const members: Fitted[] = [];
+  for (const m of j.members as FittedJSON[]) {
+    members.push(m?.family === 'ensemble' ? await ensembleFromJSON(m, lookup) : await lookup(String(m?.family)).fromJSON(m));
+  }
+  return new EnsembleFitted(j.taskInfo, members, weights, j.kind === 'bag' ? 'bag' : 'weighted');
+}
+
+/**
+ * The 'ensemble' family, for the registry: only loads saved ensembles (they are built by the
+ * search from finished trials, never fitted from parameters).
+ */
+export const ensembleFamily: ModelFamily<Record<string, never>> = {
+  name: 'ensemble',
+  displayName: 'Ensemble',
+  defaults: () => ({}),
+  async fit() {
+    throw new Error('Ensembles are built by the AutoML run from finished trials, not fitted directly.');
+  },
+  async fromJSON(json) {
+    const { familyByName } = await import('../models/registry.ts');
+    return ensembleFromJSON(json, familyByName);
+  },
+};

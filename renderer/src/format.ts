@@ -1,0 +1,169 @@
+// Numbers and words for people, not programmers: "1,234 rows", "86 %", "about 2 min".
+// Pure functions, no React, so they are unit-tested in node (test/renderer/format.test.ts).
+import type { ColumnType, Task } from '../../shared/api.ts';
+
+const intFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+export function formatInt(n: number): string {
+  return Number.isFinite(n) ? intFmt.format(Math.round(n)) : '–';
+}
+
+/** "1 row", "2,000 rows". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatInt(n)} ${Math.round(n) === 1 ? one : many}`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '–';
+  if (bytes < 1024) return plural(bytes, 'byte');
+  const units = ['KB', 'MB', 'GB'];
+  let v = bytes / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v < 10 ? v.toFixed(1) : formatInt(v)} ${units[i]}`;
+}
+
+/** 0.8612 -> "86 %"; keeps one decimal only when it matters (99.5 %). */
+export function formatPercent(fraction: number): string {
+  if (!Number.isFinite(fraction)) return '–';
+  const p = fraction * 100;
+  const txt = Math.abs(p) >= 99 && Math.abs(p) < 100 ? p.toFixed(1).replace(/\.0$/, '') : Math.round(p).toString();
+  return `${txt} %`;
+}
+
+/** A share of rows: never shows "0 %" for something that is there ("< 1 %"). */
+export function formatShare(fraction: number): string {
+  if (fraction > 0 && fraction < 0.005) return '< 1 %';
+  return formatPercent(fraction);
+}
+
+/** A general number with sensible precision: 1,234 / 12.3 / 0.0123. */
+export function formatNumber(v: number): string {
+  if (!Number.isFinite(v)) return '–';
+  const a = Math.abs(v);
+  if (a >= 1000) return intFmt.format(Math.round(v));
+  if (a >= 100) return v.toFixed(0);
+  if (a >= 10) return v.toFixed(1);
+  if (a >= 1) return v.toFixed(2);
+  if (a === 0) return '0';
+  return v.toPrecision(2);
+}
+
+/** Durations: "8 s", "1 min 20 s", "2 h 5 min". */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '–';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return s % 60 === 0 ? `${m} min` : `${m} min ${s % 60} s`;
+  const h = Math.floor(m / 60);
+  return m % 60 === 0 ? `${h} h` : `${h} h ${m % 60} min`;
+}
+
+/** Time left, rounded the way people talk: "about 40 s left", "almost done". */
+export function formatEta(secondsLeft: number): string {
+  if (!Number.isFinite(secondsLeft)) return '';
+  if (secondsLeft <= 2) return 'almost done';
+  if (secondsLeft < 10) return `about ${Math.ceil(secondsLeft)} s left`;
+  if (secondsLeft < 60) return `about ${Math.ceil(secondsLeft / 5) * 5} s left`;
+  return `about ${formatDuration(Math.ceil(secondsLeft / 60) * 60)} left`;
+}
+
+/** Fit times in a leaderboard: "0.4 s", "12 s". */
+export function formatSeconds(s: number): string {
+  if (!Number.isFinite(s)) return '–';
+  if (s < 0.1) return '< 0.1 s';
+  return s < 10 ? `${s.toFixed(1)} s` : formatDuration(s);
+}
+
+export interface MetricPlain {
+  /** Column heading, e.g. "Ranking quality". */
+  label: string;
+  /** One sentence that explains the number to a non-statistician. */
+  hint: string;
+  /** Percent-style metrics are shown as 86 %. */
+  percent: boolean;
+}
+
+const METRICS: Record<string, MetricPlain> = {
+  roc_auc: {
+    label: 'Ranking quality',
+    hint: 'How well the model puts likely cases above unlikely ones: 50 % is a coin flip, 100 % is perfect.',
+    percent: true,
+  },
+  accuracy: { label: 'Right', hint: 'Share of held-back rows the model got right.', percent: true },
+  f1_macro: { label: 'Balanced hit rate', hint: 'Hits and misses weighed equally across all categories (100 % is perfect).', percent: true },
+  r2: { label: 'Variation explained', hint: 'How much of the ups and downs the model explains: 0 % is guessing the average, 100 % is perfect.', percent: true },
+  log_loss: { label: 'Confidence error', hint: 'How far the model’s stated confidence is from the truth: lower is better.', percent: false },
+  rmse: { label: 'Error size', hint: 'How far off predictions are, in the column’s own units, with big misses counting extra: lower is better.', percent: false },
+  mae: { label: 'Average error', hint: 'How far off predictions are on average, in the column’s own units: lower is better.', percent: false },
+};
+
+export function metricPlain(metric: string): MetricPlain {
+  return METRICS[metric] ?? { label: 'Score', hint: `Model score (${metric}).`, percent: false };
+}
+
+/** A score as shown to users: "87 %" for AUC/accuracy, "± 1,234" for errors. */
+export function formatScore(metric: string, value: number): string {
+  if (!Number.isFinite(value)) return '–';
+  const m = metricPlain(metric);
+  if (m.percent) return formatPercent(value);
+  if (metric === 'rmse' || metric === 'mae') return `± ${formatNumber(value)}`;
+  return formatNumber(value);
+}
+
+/** Chart values on the same scale as formatScore (percent metrics as 0–100). */
+export function scoreForChart(metric: string, value: number): number {
+  return metricPlain(metric).percent ? value * 100 : value;
+}
+
+export const TYPE_LABELS: Record<ColumnType, string> = {
+  numeric: 'Number',
+  categorical: 'Category',
+  boolean: 'Yes / no',
+  date: 'Date',
+  text: 'Free text',
+  id: 'ID (not used)',
+};
+
+export const ALL_TYPES: ColumnType[] = ['numeric', 'categorical', 'boolean', 'date', 'text', 'id'];
+
+export function taskWords(task: Task): string {
+  if (task === 'regression') return 'an amount';
+  if (task === 'binary') return 'a category (two outcomes)';
+  return 'a category (several outcomes)';
+}
+
+/** Turn whatever a rejected invoke carries into one plain sentence; never a stack trace. */
+export function errorMessage(err: unknown): string {
+  const fallback = 'Something went wrong. Please try again; if it keeps happening, restart Augur.';
+  let msg: unknown;
+  if (typeof err === 'string') msg = err;
+  else if (err && typeof err === 'object' && 'message' in err) msg = (err as { message: unknown }).message;
+  if (typeof msg !== 'string') return fallback;
+  // Programmer errors (a bug, not the user's doing) have no sentence worth showing.
+  const name = err && typeof err === 'object' && 'name' in err ? (err as { name: unknown }).name : undefined;
+  if (typeof name === 'string' && /^(TypeError|ReferenceError|RangeError|SyntaxError)$/.test(name)) return fallback;
+  const trimmed = msg.trim();
+  // Stack traces or internal noise are not for users.
+  if (!trimmed || /\n\s+at\s|^(TypeError|ReferenceError|RangeError|SyntaxError)\b/.test(trimmed)) return fallback;
+  return trimmed.length > 400 ? `${trimmed.slice(0, 397)}…` : trimmed;
+}
+
+/** Error code if the rejection carries one (ApiErrorShape.code). */
+export function errorCode(err: unknown): string | undefined {
+  if (err && typeof err === 'object' && 'code' in err) {
+    const c = (err as { code: unknown }).code;
+    return typeof c === 'string' ? c : undefined;
+  }
+  return undefined;
+}
+
+export function isCancelledError(err: unknown): boolean {
+  const code = errorCode(err);
+  if (code === 'cancelled' || code === 'CANCELLED' || code === 'CancelledError') return true;
+  return !!err && typeof err === 'object' && 'name' in err && (err as { name: unknown }).name === 'CancelledError';
+}

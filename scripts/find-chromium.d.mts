@@ -1,0 +1,2 @@
+export declare const HOW_TO_GET_CHROMIUM: string;
+export declare function findChromium(): Promise<string | undefined>;

@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { checkData } from '../../electron/engine/data/checks.ts';
+import type { Finding } from '../../shared/api.ts';
+import { tableOf } from './helpers.ts';
+
+/** A seeded pseudo-random generator so the generated tables are the same every run. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function csv(header: string[], n: number, row: (i: number, r: () => number) => (string | number)[], seed = 1): string {
+  const r = rng(seed);
+  return [header.join(','), ...Array.from({ length: n }, (_, i) => row(i, r).join(','))].join('\n') + '\n';
+}
+
+const find = (fs: Finding[], code: string, column?: string) => fs.find((f) => f.code === code && (column === undefined || f.column === column));
+
+describe('checkData: column problems', () => {
+  it('finds constant, empty, mostly-empty, id-like and free-text columns', async () => {
+    const t = await tableOf(
+      csv(['cust_id', 'same', 'empty', 'sparse', 'note', 'x', 'y'], 200, (i, r) => [
+        `K${10000 + i}`,
+        'A',
+        '',
+        i % 4 === 0 ? Math.round(r() * 9) : '',
+        `customer said something about item ${i} today`,
+        Math.round(r() * 100),
+        r() < 0.5 ? 'yes' : 'no',
+      ]),
+    );
+    const rep = checkData(t, { target: 'y' });
+    expect(find(rep.findings, 'constant_column', 'same')?.actions?.[0]).toMatchObject({ kind: 'ignore_column', column: 'same' });
+    expect(find(rep.findings, 'all_missing', 'empty')).toBeTruthy();
+    expect(find(rep.findings, 'mostly_missing', 'sparse')?.message).toContain('75%');
+    expect(find(rep.findings, 'id_column', 'cust_id')?.actions).toBeUndefined();
+    expect(find(rep.findings, 'high_cardinality_text', 'note')).toBeTruthy();
+    expect(find(rep.findings, 'constant_column', 'x')).toBeUndefined();
+    expect(rep.canTrain).toBe(true);
+  });
+
+  it('offers to use a numbered id column as a number', async () => {
+    const t = await tableOf(csv(['day', 'y'], 50, (i) => [i + 1, i % 2]));
+    const f = find(checkData(t, { target: 'y' }).findings, 'id_column', 'day')!;
+    expect(f.actions).toEqual([{ kind: 'set_type', column: 'day', type: 'numeric', label: 'Use it as a number' }]);
+    // Applying the action makes it a feature again.
+    expect(find(checkData(t, { target: 'y', typeOverrides: { day: 'numeric' } }).findings, 'id_column', 'day')).toBeUndefined();
+  });
+
+  it('counts duplicate rows', async () => {
+    const t = await tableOf(csv(['a', 'b', 'y'], 100, (i) => [i % 90, `v${i % 90}`, i % 2]));
+    const rep = checkData(t, { target: 'y' });
+    // rows 90..99 repeat rows 0..9 only where y matches too: i%2 == (i-90)%2 holds for all.
+    expect(find(rep.findings, 'duplicate_rows')?.message).toMatch(/^10 rows are exact copies/);
+  });
+
+  it('flags personal data: e-mails, phones, names, addresses, card numbers', async () => {
+    const first = ['Anna', 'Ben', 'Carla', 'David', 'Eva', 'Felix'];
+    const last = ['Meyer', 'Smith', 'Rossi', 'Novak', 'Jensen', 'Brown'];
+    const t = await tableOf(
+      csv(['contact', 'mobile', 'full_name', 'home', 'card', 'spend', 'y'], 60, (i, r) => [
+        `${first[i % 6].toLowerCase()}.${i}@example.com`,
+        `+44 20 7946 ${String(1000 + i).slice(-4)}`,
+        `${first[i % 6]} ${last[(i * 5) % 6]}`,
+        `${10 + i} High Street`,
+        ['4111 1111 1111 1111', '5500 0000 0000 0004', '3400 0000 0000 009'][i % 3],
+        Math.round(r() * 500),
+        i % 2,
+      ]),
+    );
+    const rep = checkData(t, { target: 'y' });
+    for (const c of ['contact', 'mobile', 'full_name', 'home', 'card']) expect(find(rep.findings, 'pii', c), c).toBeTruthy();
+    expect(find(rep.findings, 'pii', 'spend')).toBeUndefined();
+    expect(find(rep.findings, 'pii', 'contact')!.message).toContain('e-mail');
+  });
+
+  it('warns about dates in the future and far-out numbers', async () => {
+    const t = await tableOf(
+      csv(['when', 'amount', 'y'], 100, (i, r) => [i === 7 ? '2199-03-01' : `2023-0${1 + (i % 9)}-1${i % 10}`, i === 50 ? 99999 : Math.round(20 + r() * 10), i % 2]),
+    );
+    const rep = checkData(t, { target: 'y' });
+    expect(find(rep.findings, 'future_dates', 'when')?.message).toContain('2199-03-01');
+    expect(find(rep.findings, 'outliers', 'amount')?.message).toContain('99,999');
+  });
+});
+
+describe('checkData: target', () => {
+  it('explains class imbalance and that classes get weighted', async () => {
+    const t = await tableOf(csv(['x', 'fraud'], 400, (i) => [i % 17, i % 10 === 0 ? 'yes' : 'no']));
+    const rep = checkData(t, { target: 'fraud' });
+    expect(rep.target).toMatchObject({ name: 'fraud', task: 'binary', classes: ['no', 'yes'] });
+    const f = find(rep.findings, 'class_imbalance')!;
+    expect(f.message).toContain('10%');
+    expect(f.suggestion).toMatch(/more weight/);
+  });
+
+  it('refuses a target with one class', async () => {
+    const t = await tableOf(csv(['x', 'y'], 50, (i) => [i, 'same']));
+    const rep = checkData(t, { target: 'y' });
+    expect(rep.canTrain).toBe(false);
+    expect(rep.blockingReason).toMatch(/same value/);
+    expect(find(rep.findings, 'single_class')?.severity).toBe('error');
+  });
+
+  it('warns with the number when there are few rows, refuses when there are almost none', async () => {
+    const few = checkData(await tableOf(csv(['x', 'y'], 40, (i) => [i * 3 % 7, i % 2])), { target: 'y' });
+    expect(find(few.findings, 'few_rows')?.message).toContain('40 rows');
+    expect(few.canTrain).toBe(true);
+    const tiny = checkData(await tableOf(csv(['x', 'y'], 6, (i) => [i * 3 % 7, i % 2])), { target: 'y' });
+    expect(tiny.canTrain).toBe(false);
+    expect(find(tiny.findings, 'too_few_rows')?.message).toContain('Only 6 rows');
+  });
+
+  it('asks whether a numeric code is a category or an amount, and respects the answer', async () => {
+    const t = await tableOf(csv(['x', 'class'], 100, (i) => [i % 13, i % 3 === 0 ? 2 : 1]));
+    const rep = checkData(t, { target: 'class' });
+    expect(rep.target?.task).toBe('binary');
+    const f = find(rep.findings, 'target_is_code')!;
+    expect(f.actions?.map((a) => a.kind === 'set_task' && a.task)).toEqual(['binary', 'regression']);
+    const asAmount = checkData(t, { target: 'class', task: 'regression' });
+    expect(asAmount.target?.task).toBe('regression');
+    expect(find(asAmount.findings, 'target_is_code')).toBeUndefined();
+  });
+
+  it('detects leakage: a copy of the target and a near-perfect predictor, and offers to drop them', async () => {
+    const t = await tableOf(
+      csv(['noise', 'status_code', 'refund_amount', 'churned'], 300, (i, r) => {
+        const y = r() < 0.4;
+        return [Math.round(r() * 50), y ? 'C' : 'A', y ? Math.round(50 + r() * 100) : 0, y ? 'yes' : 'no'];
+      }),
+    );
+    const rep = checkData(t, { target: 'churned' });
+    const leaks = rep.findings.filter((f) => f.code === 'target_leakage').map((f) => f.column).sort();
+    expect(leaks).toEqual(['refund_amount', 'status_code']);
+    expect(find(rep.findings, 'target_leakage', 'status_code')!.actions?.[0]).toMatchObject({ kind: 'ignore_column', column: 'status_code' });
+  });
+
+  it('detects a transform of a regression target', async () => {
+    const t = await tableOf(csv(['a', 'price_with_tax', 'price'], 200, (i, r) => {
+      const p = Math.round(r() * 1000);
+      return [Math.round(r() * 10), (p * 1.2).toFixed(2), p];
+    }));
+    const rep = checkData(t, { target: 'price' });
+    expect(find(rep.findings, 'target_leakage', 'price_with_tax')).toBeTruthy();
+    expect(find(rep.findings, 'target_leakage', 'a')).toBeUndefined();
+  });
+
+  it('says rows without a target are left out, and unknown target names get suggestions', async () => {
+    const t = await tableOf(csv(['x', 'Outcome'], 60, (i) => [i % 5, i % 6 === 0 ? '' : i % 2 ? 'win' : 'loss']));
+    const rep = checkData(t, { target: 'Outcome' });
+    expect(find(rep.findings, 'target_missing')?.message).toMatch(/^10 rows have no value/);
+    const bad = checkData(t, { target: 'outcom' });
+    expect(bad.canTrain).toBe(false);
+    expect(find(bad.findings, 'unknown_target')?.suggestion).toContain('"Outcome"');
+  });
+
+  it('cannot train without a target, and keeps import findings in the report', async () => {
+    const t = await tableOf(csv(['x', 'y'], 30, (i) => [i % 4, i % 2]));
+    const imported: Finding = { code: 'ragged_rows_short', severity: 'warning', message: 'm' };
+    const rep = checkData(t, {}, [imported]);
+    expect(rep.canTrain).toBe(false);
+    expect(rep.findings).toContainEqual(imported);
+  });
+});

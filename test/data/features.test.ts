@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { FeatureEncoder, OTHER_LEVEL, prepareTraining } from '../../electron/engine/data/features.ts';
+import { UserError } from '../../electron/engine/util/errors.ts';
+import { tableOf } from './helpers.ts';
+
+const TRAIN = `id,plan,fee,active,signup,comment,churned
+1,basic,$10,yes,2024-01-15,hello there friend,No
+2,pro,$25,no,2024-02-20,,Yes
+3,basic,$10,yes,2024-03-05,call back later,No
+4,team,$40,yes,2024-04-11,,No
+5,pro,$25,no,2024-05-30,angry customer,Yes
+6,basic,$12,yes,2023-06-02,,No
+7,pro,,no,2023-07-09,,
+`;
+
+describe('prepareTraining', () => {
+  it('encodes numeric, boolean, categorical and date columns; leaves out ignored columns and the target', async () => {
+    const p = prepareTraining(await tableOf(TRAIN), { target: 'churned', ignore: ['id', 'comment'] });
+    expect(p.taskInfo).toEqual({ task: 'binary', nClasses: 2 });
+    expect(p.target.classes).toEqual(['No', 'Yes']);
+    const names = p.dataset.features.map((f) => f.name);
+    expect(names).toEqual(['plan', 'fee', 'active', 'signup (year)', 'signup (month)', 'signup (day of year)', 'signup (weekday)', 'signup (days since 1970)']);
+    // Row 7 has no target: left out.
+    expect(p.dataset.nRows).toBe(6);
+    expect(Array.from(p.dataset.y!)).toEqual([0, 1, 0, 0, 1, 0]);
+    const plan = p.dataset.features[0];
+    expect(plan).toMatchObject({ kind: 'categorical', categories: ['basic', 'pro', 'team'] });
+    expect(Array.from(p.dataset.columns[0])).toEqual([0, 1, 0, 2, 1, 0]);
+    expect(Array.from(p.dataset.columns[1])).toEqual([10, 25, 10, 40, 25, 12]);
+    expect(Array.from(p.dataset.columns[2])).toEqual([1, 0, 1, 1, 0, 1]);
+    expect(p.dataset.columns[3][0]).toBe(2024);
+    expect(p.dataset.columns[4][0]).toBe(1);
+    expect(p.dataset.columns[5][1]).toBe(51); // 20 February
+    expect(p.dataset.columns[6][0]).toBe(0); // 2024-01-15 was a Monday
+    expect(p.dataset.columns[7][0]).toBe(Date.UTC(2024, 0, 15) / 86_400_000);
+  });
+
+  it('leaves out id-like and free-text columns', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `C-${100 + i},${i % 4},the customer wrote a long note number ${i},${i % 2 ? 'yes' : 'no'}`);
+    const p = prepareTraining(await tableOf('code,visits,note,y\n' + rows.join('\n')), { target: 'y' });
+    expect(p.dataset.features.map((f) => f.name)).toEqual(['visits']);
+  });
+
+  it('makes the interesting outcome class 1', async () => {
+    const mk = (labels: string[]) => tableOf('x,y\n' + labels.map((l, i) => `${i % 3},${l}`).join('\n'));
+    const cls = async (labels: string[]) => prepareTraining(await mk(labels), { target: 'y' }).target.classes;
+    expect(await cls(['>50K', '<=50K', '<=50K', '<=50K'])).toEqual(['<=50K', '>50K']);
+    expect(await cls(['yes', 'no', 'no', 'no'])).toEqual(['no', 'yes']);
+    expect(await cls(['1', '2', '1', '1'])).toEqual(['1', '2']);
+    expect(await cls(['good', 'bad', 'good', 'bad', 'good'])).toEqual(['good', 'bad']);
+    // No word decides: the rarer class is class 1.
+    expect(await cls(['red', 'blue', 'red', 'red'])).toEqual(['red', 'blue']);
+  });
+
+  it('weights classes when they are clearly uneven', async () => {
+    const t = await tableOf('x,y\n' + Array.from({ length: 100 }, (_, i) => `${i % 7},${i % 10 === 0 ? 'yes' : 'no'}`).join('\n'));
+    const p = prepareTraining(t, { target: 'y' });
+    const w = p.dataset.weights!;
+    expect(w[0] / w[1]).toBeCloseTo(9, 5); // 10 yes vs 90 no
+    expect(p.target.classShares).toEqual([0.9, 0.1]);
+  });
+
+  it('handles multiclass and regression targets and task overrides', async () => {
+    const t = await tableOf('x,kind,price\n' + Array.from({ length: 30 }, (_, i) => `${i},${['b', 'a', 'c'][i % 3]},${i * 2.5}`).join('\n'));
+    const m = prepareTraining(t, { target: 'kind' });
+    expect(m.taskInfo).toEqual({ task: 'multiclass', nClasses: 3 });
+    expect(m.target.classes).toEqual(['a', 'b', 'c']);
+    const r = prepareTraining(t, { target: 'price', ignore: ['x'] });
+    expect(r.taskInfo).toEqual({ task: 'regression', nClasses: 1 });
+    expect(r.dataset.features.map((f) => f.name)).toEqual(['kind']);
+    expect(r.dataset.y![3]).toBe(7.5);
+    expect(() => prepareTraining(t, { target: 'kind', task: 'regression' })).toThrow(/does not hold amounts/);
+  });
+
+  it('applies type overrides (a numeric code as categories)', async () => {
+    const t = await tableOf('zip,y\n' + Array.from({ length: 40 }, (_, i) => `${[1000, 2000, 3000][i % 3]},${i % 2}`).join('\n'));
+    const p = prepareTraining(t, { target: 'y', typeOverrides: { zip: 'categorical' } });
+    expect(p.dataset.features[0]).toMatchObject({ name: 'zip', kind: 'categorical', categories: ['1000', '2000', '3000'] });
+  });
+
+  it('refuses unusable targets in one sentence', async () => {
+    const t = await tableOf('customer,x,y\n' + Array.from({ length: 30 }, (_, i) => `c${i},${i},same`).join('\n'));
+    const err = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return e as UserError;
+      }
+      throw new Error('no error');
+    };
+    expect(err(() => prepareTraining(t, { target: 'y' })).code).toBe('single_class');
+    const unknown = err(() => prepareTraining(t, { target: 'Customr' }));
+    expect(unknown).toBeInstanceOf(UserError);
+    expect(unknown.message).toBe('There is no column called "Customr" in this file.');
+    expect(unknown.suggestion).toContain('"customer"');
+  });
+
+  it('merges rare categories into "(other)"', async () => {
+    const rows = Array.from({ length: 200 }, (_, i) => `${i < 180 ? ['a', 'b', 'c'][i % 3] : `rare${i}`},${i % 2}`);
+    const p = prepareTraining(await tableOf('cat,y\n' + rows.join('\n')), { target: 'y' });
+    expect(p.dataset.features[0].categories).toEqual(['a', 'b', 'c', OTHER_LEVEL]);
+    expect(p.dataset.columns[0][199]).toBe(3);
+  });
+});
+
+describe('FeatureEncoder at prediction time', () => {
+  it('matches columns by name, maps unseen categories to NaN, and survives a JSON round trip', async () => {
+    const p = prepareTraining(await tableOf(TRAIN), { target: 'churned', ignore: ['id', 'comment'] });
+    const enc = FeatureEncoder.fromJSON(JSON.parse(JSON.stringify(p.encoder.toJSON())));
+    // Different column order, an extra column, a new plan, booleans spelled differently.
+    const fresh = await tableOf('extra,active,churned,signup,fee,plan\nz,Yes,Yes,2024-02-20,30,enterprise\nz,no,No,15/01/2024,$10,basic\n');
+    const d = enc.encode(fresh);
+    expect(d.features).toEqual(p.dataset.features);
+    expect(d.nRows).toBe(2);
+    expect(Number.isNaN(d.columns[0][0])).toBe(true); // unseen plan
+    expect(d.columns[0][1]).toBe(0);
+    expect(Array.from(d.columns[1])).toEqual([30, 10]);
+    expect(Array.from(d.columns[2])).toEqual([1, 0]);
+    expect(d.columns[7][1]).toBe(Date.UTC(2024, 0, 15) / 86_400_000);
+    expect(Array.from(enc.encodeTarget(fresh))).toEqual([1, 0]);
+  });
+
+  it('says which columns are missing', async () => {
+    const p = prepareTraining(await tableOf(TRAIN), { target: 'churned', ignore: ['id', 'comment'] });
+    const t = await tableOf('plan,active\nbasic,yes\npro,no\n');
+    expect(() => p.encoder.encode(t)).toThrow('This file is missing columns "fee", "signup" that the model needs.');
+  });
+
+  it('rejects a damaged saved encoder', () => {
+    expect(() => FeatureEncoder.fromJSON({ kind: 'augur-feature-encoder', formatVersion: 1, sources: [{ kind: 'eval', column: 'x' }] })).toThrow(UserError);
+    expect(() => FeatureEncoder.fromJSON('nope')).toThrow(UserError);
+  });
+});
