@@ -13,7 +13,7 @@ module.exports = {
   files: ['package.json', 'dist/electron/**', 'dist/renderer/**', 'assets/samples/*.csv', 'assets/samples/samples.json', '!**/*.map', '!node_modules/**'],
   asar: true,
   // Read by worker threads and by WebAssembly instantiation straight from disk.
-  asarUnpack: ['dist/electron/wasm/**', 'dist/electron/worker.cjs'],
+  asarUnpack: ['dist/electron/wasm/**', 'dist/electron/worker.cjs', 'dist/electron/import-worker.cjs'],
   // Nothing native is shipped (tfjs-node stays an optional, external dev-time accelerator).
   npmRebuild: false,
   nodeGypRebuild: false,

@@ -1,6 +1,11 @@
 // `npm run bench -- gbdt --csv <file> --target <col> --rounds 100 --depth 6 --bins 255 --threads 1 [--json] [--peer]`
 // GBDT training / prediction speed. train_s includes binning, not CSV import. With --peer, XGBoost hist
 // (Debian python3-xgboost) trains on the same CSV rows with the same settings and the ratios are printed.
+// Wall times on a shared machine are noisy, so CPU seconds are printed too.
+// The 100k x 30 CSV: /usr/bin/python3 /work/shared/bench-peers/gen_data.py, then
+//   /usr/bin/python3 -c "import numpy as np, pandas as pd; d=np.load('/tmp/perf/data/gbdt_100000.npz');
+//   df=pd.DataFrame(d['X'], columns=[f'f{i}' for i in range(30)]); df['target']=d['y'].astype(int);
+//   df.to_csv('/tmp/perf/data/gbdt_100000.csv', index=False, float_format='%.7g')"
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -108,7 +108,7 @@ async function benchSpeed(args: string[]): Promise<void> {
   const task: TaskInfo = { task: 'binary', nClasses: 2 };
   const params: MlpParams = {
     layers: [128, 128, 128], activation: 'relu', dropout: 0, batchNorm: false, learningRate: 1e-3,
-    batchSize: 512, epochs, patience: epochs, embeddingDim: 'onehot', weightDecay: 0,
+    batchSize: 512, epochs, patience: epochs, embeddingDim: 'onehot', weightDecay: 0, numericScaling: 'standard',
   };
   // Wall time per epoch, and process CPU time per epoch: on a shared machine the CPU figure is the
   // one that does not depend on what else is running (this loop is single-threaded).

@@ -1,6 +1,7 @@
 // Model quality of the tree families on the developers' datasets with their fixed splits, next to the
 // scikit-learn / XGBoost baselines (shared/datasets/baselines.md).
 // usage: node --import tsx bench/trees-quality.ts [--families gbdt,random_forest,extra_trees] [--datasets a,b] [--trees 100]
+//        [--encoder app]   (app: the app's importCsvFile + prepareTraining; default: bench/tree-data.ts)
 import fs from 'node:fs';
 import path from 'node:path';
 import { computeMetric } from '../electron/engine/evaluate/metrics.ts';
@@ -9,6 +10,8 @@ import { gbdtFamily } from '../electron/engine/models/gbdt/index.ts';
 import { extraTreesFamily, randomForestFamily } from '../electron/engine/models/forest/index.ts';
 import type { Dataset, ModelFamily } from '../electron/engine/models/types.ts';
 import { makeRng } from '../electron/engine/models/trees/rng.ts';
+import { importCsvFile } from '../electron/engine/data/import.ts';
+import { prepareTraining } from '../electron/engine/data/features.ts';
 import { loadCsvDataset, subsetDataset } from './tree-data.ts';
 
 const DIR = process.env.AUGUR_DATASETS ?? '/work/shared/datasets';
@@ -45,9 +48,15 @@ async function main(): Promise<void> {
   const rows: string[] = ['| dataset | metric | family | ours | fit s | hgb | xgb | rf |', '|---|---|---|---:|---:|---:|---:|---:|'];
   for (const e of meta.datasets) {
     if (only && !only.includes(e.name)) continue;
-    const { dataset, task } = await loadCsvDataset(path.join(DIR, e.file), {
-      target: e.target, task: e.task, positiveClass: e.positive_class, naValues: e.na_values, drop: e.drop_columns,
-    });
+    const { dataset, task } = arg('encoder') === 'app'
+      ? await (async () => {
+        const { table } = await importCsvFile(path.join(DIR, e.file), { naValues: e.na_values });
+        const prepared = prepareTraining(table, { target: e.target, task: e.task, ignore: e.drop_columns });
+        return { dataset: prepared.dataset, task: prepared.taskInfo };
+      })()
+      : await loadCsvDataset(path.join(DIR, e.file), {
+        target: e.target, task: e.task, positiveClass: e.positive_class, naValues: e.na_values, drop: e.drop_columns,
+      });
     const testRows = readRowIndexFile(path.join(DIR, 'splits', `${e.name}.test-rows.txt`));
     const isTest = new Uint8Array(dataset.nRows);
     for (const r of testRows) isTest[r] = 1;

@@ -15,6 +15,7 @@ export const ENTRIES = [
   { name: 'main', in: 'electron/main/index.ts', platform: 'node' },
   { name: 'preload', in: 'electron/preload.ts', platform: 'browser' }, // sandboxed: only 'electron' may be required
   { name: 'worker', in: 'electron/engine/search/worker.ts', platform: 'node' },
+  { name: 'import-worker', in: 'electron/engine/data/import-worker.ts', platform: 'node' },
 ];
 
 // Optional native TensorFlow stays outside (it is a native addon); electron is provided by the runtime.

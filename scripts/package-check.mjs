@@ -122,7 +122,8 @@ try {
 
   console.log('');
   console.log(`app.asar:            ${mb(asarBytes)} (${entries.length} entries, no node_modules: ${!entries.some((p) => p.includes('/node_modules/'))})`);
-  console.log(`app.asar.unpacked:   ${mb(unpackedBytes)} (${wasm.join(', ')}${fs.existsSync(path.join(unpackedDir, 'dist/electron/worker.cjs')) ? ', worker.cjs' : ''})`);
+  const unpackedWorkers = fs.existsSync(path.join(unpackedDir, 'dist/electron')) ? fs.readdirSync(path.join(unpackedDir, 'dist/electron')).filter((f) => f.endsWith('.cjs')) : [];
+  console.log(`app.asar.unpacked:   ${mb(unpackedBytes)} (${[...wasm, ...unpackedWorkers].join(', ')})`);
   for (const name of ['main', 'preload', 'worker']) {
     const f = path.join(appDir, 'dist/electron', name + '.cjs');
     if (fs.existsSync(f)) console.log(`  ${name}.cjs:`.padEnd(21) + mb(fs.statSync(f).size));

@@ -178,8 +178,11 @@ export interface ApiErrorShape {
 export interface AugurBridge {
   invoke<M extends ApiMethod>(method: M, args: ApiMethods[M]['args']): Promise<ApiMethods[M]['result']>;
   onEvent(listener: (event: ApiEvent) => void): () => void;
-  /** Turn a dropped or picked File into something the engine can read. */
-  fileRef(file: File): Promise<FileRef>;
+  /**
+   * Turn a dropped or picked File into something the engine can read. In browser mode this uploads
+   * the file to the local host, reporting `onProgress(0..1)`; in Electron it is instant (a path).
+   */
+  fileRef(file: File, onProgress?: (fraction: number) => void): Promise<FileRef>;
 }
 
 declare global {

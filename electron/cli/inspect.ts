@@ -74,7 +74,7 @@ export const inspectCommand: CliCommand = {
       return code;
     }
     const lines: string[] = [];
-    lines.push(`${summary.fileName}: ${summary.rows.toLocaleString('en-US')} rows, ${summary.columns.length} columns`);
+    lines.push(`${summary.fileName}: ${summary.rows.toLocaleString('en-US')} ${summary.rows === 1 ? 'row' : 'rows'}, ${summary.columns.length} columns`);
     lines.push(`Separator: ${DELIM_NAMES[summary.delimiter] ?? summary.delimiter}   Encoding: ${summary.encoding}   Read in ${summary.elapsedS.toFixed(2)} s`);
     lines.push('');
     const w = Math.min(40, Math.max(6, ...summary.columns.map((c) => c.name.length)));

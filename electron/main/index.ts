@@ -13,9 +13,10 @@ import { installMenu } from './menu.ts';
 import { APP_ENTRY } from './trust.ts';
 
 const paths = appPaths(app.getAppPath());
-// The engine reads these: the bundled tfjs .wasm files and the search worker, both unpacked from the asar.
+// The engine reads these: the bundled tfjs .wasm files and the worker entries, unpacked from the asar.
 process.env.AUGUR_WASM_DIR ??= paths.wasmDir;
 if (fs.existsSync(paths.searchWorker)) process.env.AUGUR_WORKER_PATH ??= paths.searchWorker;
+if (fs.existsSync(paths.importWorker)) process.env.AUGUR_IMPORT_WORKER_PATH ??= paths.importWorker;
 
 let mainWindow: BrowserWindow | undefined;
 let api: Api | undefined;

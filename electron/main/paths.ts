@@ -9,6 +9,7 @@ export interface AppPaths {
   samplesDir: string;
   wasmDir: string;
   searchWorker: string;
+  importWorker: string;
 }
 
 export function appPaths(appPath: string): AppPaths {
@@ -19,5 +20,6 @@ export function appPaths(appPath: string): AppPaths {
     samplesDir: path.join(appPath, 'assets', 'samples'),
     wasmDir: path.join(unpacked, 'dist', 'electron', 'wasm') + path.sep,
     searchWorker: path.join(unpacked, 'dist', 'electron', 'worker.cjs'),
+    importWorker: path.join(unpacked, 'dist', 'electron', 'import-worker.cjs'),
   };
 }

@@ -1,4 +1,4 @@
-// Numbers and words for people, not programmers: "1,234 rows", "86 %", "about 2 min".
+// Numbers and words for people, not programmers: "1,234 rows", "86%", "about 2 min".
 // Pure functions, no React, so they are unit-tested in node (test/renderer/format.test.ts).
 import type { ColumnType, Task } from '../../shared/api.ts';
 
@@ -26,17 +26,17 @@ export function formatBytes(bytes: number): string {
   return `${v < 10 ? v.toFixed(1) : formatInt(v)} ${units[i]}`;
 }
 
-/** 0.8612 -> "86 %"; keeps one decimal only when it matters (99.5 %). */
+/** 0.8612 -> "86%"; keeps one decimal only when it matters (99.5%). */
 export function formatPercent(fraction: number): string {
   if (!Number.isFinite(fraction)) return '–';
   const p = fraction * 100;
   const txt = Math.abs(p) >= 99 && Math.abs(p) < 100 ? p.toFixed(1).replace(/\.0$/, '') : Math.round(p).toString();
-  return `${txt} %`;
+  return `${txt}%`;
 }
 
-/** A share of rows: never shows "0 %" for something that is there ("< 1 %"). */
+/** A share of rows: never shows "0%" for something that is there ("< 1%"). */
 export function formatShare(fraction: number): string {
-  if (fraction > 0 && fraction < 0.005) return '< 1 %';
+  if (fraction > 0 && fraction < 0.005) return '< 1%';
   return formatPercent(fraction);
 }
 
@@ -58,9 +58,9 @@ export function formatDuration(seconds: number): string {
   const s = Math.round(seconds);
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);
-  if (m < 60) return s % 60 === 0 ? `${m} min` : `${m} min ${s % 60} s`;
+  if (m < 60) return s% 60 === 0 ? `${m} min` : `${m} min ${s% 60} s`;
   const h = Math.floor(m / 60);
-  return m % 60 === 0 ? `${h} h` : `${h} h ${m % 60} min`;
+  return m% 60 === 0 ? `${h} h` : `${h} h ${m% 60} min`;
 }
 
 /** Time left, rounded the way people talk: "about 40 s left", "almost done". */
@@ -84,19 +84,19 @@ export interface MetricPlain {
   label: string;
   /** One sentence that explains the number to a non-statistician. */
   hint: string;
-  /** Percent-style metrics are shown as 86 %. */
+  /** Percent-style metrics are shown as 86%. */
   percent: boolean;
 }
 
 const METRICS: Record<string, MetricPlain> = {
   roc_auc: {
     label: 'Ranking quality',
-    hint: 'How well the model puts likely cases above unlikely ones: 50 % is a coin flip, 100 % is perfect.',
+    hint: 'How well the model puts likely cases above unlikely ones: 50% is a coin flip, 100% is perfect.',
     percent: true,
   },
   accuracy: { label: 'Right', hint: 'Share of held-back rows the model got right.', percent: true },
-  f1_macro: { label: 'Balanced hit rate', hint: 'Hits and misses weighed equally across all categories (100 % is perfect).', percent: true },
-  r2: { label: 'Variation explained', hint: 'How much of the ups and downs the model explains: 0 % is guessing the average, 100 % is perfect.', percent: true },
+  f1_macro: { label: 'Balanced hit rate', hint: 'Hits and misses weighed equally across all categories (100% is perfect).', percent: true },
+  r2: { label: 'Variation explained', hint: 'How much of the ups and downs the model explains: 0% is guessing the average, 100% is perfect.', percent: true },
   log_loss: { label: 'Confidence error', hint: 'How far the model’s stated confidence is from the truth: lower is better.', percent: false },
   rmse: { label: 'Error size', hint: 'How far off predictions are, in the column’s own units, with big misses counting extra: lower is better.', percent: false },
   mae: { label: 'Average error', hint: 'How far off predictions are on average, in the column’s own units: lower is better.', percent: false },
@@ -106,7 +106,7 @@ export function metricPlain(metric: string): MetricPlain {
   return METRICS[metric] ?? { label: 'Score', hint: `Model score (${metric}).`, percent: false };
 }
 
-/** A score as shown to users: "87 %" for AUC/accuracy, "± 1,234" for errors. */
+/** A score as shown to users: "87%" for AUC/accuracy, "± 1,234" for errors. */
 export function formatScore(metric: string, value: number): string {
   if (!Number.isFinite(value)) return '–';
   const m = metricPlain(metric);

@@ -205,7 +205,7 @@ export function createAugurStore(getBridge: () => AugurBridge, { now = () => Dat
       set({ train: live, trials: [...byId.values()], history });
     }
 
-    async function doImport(label: string, makeRef: () => Promise<FileRef>) {
+    async function doImport(label: string, makeRef: (jobId: string) => Promise<FileRef>) {
       if (get().train) {
         set({ error: TRAINING_BUSY });
         return;
@@ -214,7 +214,7 @@ export function createAugurStore(getBridge: () => AugurBridge, { now = () => Dat
       const jobId = newJobId();
       set({ importJob: { jobId, label, fraction: 0, message: 'Opening the file…' }, error: undefined, notice: undefined });
       try {
-        const file = await makeRef();
+        const file = await makeRef(jobId);
         if (get().importJob?.jobId !== jobId) return; // cancelled while uploading
         const summary = await getBridge().invoke('importCsv', { file, jobId });
         if (get().importJob?.jobId !== jobId) return;
@@ -274,7 +274,13 @@ export function createAugurStore(getBridge: () => AugurBridge, { now = () => Dat
       },
 
       importFile(file) {
-        return doImport(file.name, () => getBridge().fileRef(file));
+        return doImport(file.name, (jobId) =>
+          getBridge().fileRef(file, (fraction) => {
+            const job = get().importJob;
+            // Uploading is the first half of the bar's story; the engine's own progress replaces it.
+            if (job?.jobId === jobId) set({ importJob: { ...job, fraction, message: `Copying the file into Augur… ${Math.round(fraction * 100)}%` } });
+          }),
+        );
       },
 
       importSample(name) {

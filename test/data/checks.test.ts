@@ -127,7 +127,7 @@ describe('checkData: target', () => {
 
   it('detects leakage: a copy of the target and a near-perfect predictor, and offers to drop them', async () => {
     const t = await tableOf(
-      csv(['noise', 'status_code', 'refund_amount', 'churned'], 300, (i, r) => {
+      csv(['noise', 'status_code', 'refund_amount', 'churned'], 300, (_i, r) => {
         const y = r() < 0.4;
         return [Math.round(r() * 50), y ? 'C' : 'A', y ? Math.round(50 + r() * 100) : 0, y ? 'yes' : 'no'];
       }),
@@ -139,7 +139,7 @@ describe('checkData: target', () => {
   });
 
   it('detects a transform of a regression target', async () => {
-    const t = await tableOf(csv(['a', 'price_with_tax', 'price'], 200, (i, r) => {
+    const t = await tableOf(csv(['a', 'price_with_tax', 'price'], 200, (_i, r) => {
       const p = Math.round(r() * 1000);
       return [Math.round(r() * 10), (p * 1.2).toFixed(2), p];
     }));
@@ -162,6 +162,9 @@ describe('checkData: target', () => {
     const imported: Finding = { code: 'ragged_rows_short', severity: 'warning', message: 'm' };
     const rep = checkData(t, {}, [imported]);
     expect(rep.canTrain).toBe(false);
+    expect(rep.blockingReason).toBe('Choose the column you want Augur to predict.');
     expect(rep.findings).toContainEqual(imported);
+    // Nothing picked yet in the UI (empty name) is the same as no target, not an unknown column.
+    expect(checkData(t, { target: '' }).findings.map((f) => f.code)).not.toContain('unknown_target');
   });
 });

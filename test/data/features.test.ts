@@ -41,6 +41,19 @@ describe('prepareTraining', () => {
     expect(p.dataset.features.map((f) => f.name)).toEqual(['visits']);
   });
 
+  it('turns a sometimes-empty text column into a "filled in" feature that survives a save and reload', async () => {
+    // A cabin number is only recorded for some passengers; whether it is there carries the signal.
+    const rows = Array.from({ length: 40 }, (_, i) => `${i % 5},${i % 3 === 0 ? `C${100 + i} deck note ${i}` : ''},${i % 3 === 0 ? 'yes' : 'no'}`);
+    const table = await tableOf('visits,cabin,y\n' + rows.join('\n'));
+    const p = prepareTraining(table, { target: 'y' });
+    expect(p.dataset.features.map((f) => f.name)).toEqual(['visits', 'cabin (filled in)']);
+    expect(Array.from(p.dataset.columns[1].slice(0, 4))).toEqual([1, 0, 0, 1]);
+    const back = FeatureEncoder.fromJSON(JSON.parse(JSON.stringify(p.encoder.toJSON())));
+    expect(Array.from(back.encode(table).columns[1])).toEqual(Array.from(p.dataset.columns[1]));
+    // Ignoring the column removes the indicator too.
+    expect(prepareTraining(table, { target: 'y', ignore: ['cabin'] }).dataset.features.map((f) => f.name)).toEqual(['visits']);
+  });
+
   it('makes the interesting outcome class 1', async () => {
     const mk = (labels: string[]) => tableOf('x,y\n' + labels.map((l, i) => `${i % 3},${l}`).join('\n'));
     const cls = async (labels: string[]) => prepareTraining(await mk(labels), { target: 'y' }).target.classes;
@@ -76,6 +89,14 @@ describe('prepareTraining', () => {
     const t = await tableOf('zip,y\n' + Array.from({ length: 40 }, (_, i) => `${[1000, 2000, 3000][i % 3]},${i % 2}`).join('\n'));
     const p = prepareTraining(t, { target: 'y', typeOverrides: { zip: 'categorical' } });
     expect(p.dataset.features[0]).toMatchObject({ name: 'zip', kind: 'categorical', categories: ['1000', '2000', '3000'] });
+  });
+
+  it('treats __proto__ and constructor as ordinary column names, also in settings from JSON', async () => {
+    const t = await tableOf('__proto__,constructor,y\n' + Array.from({ length: 30 }, (_, i) => `${i % 3},${i % 4},${i % 2}`).join('\n'));
+    const settings = JSON.parse('{"target":"y","typeOverrides":{"__proto__":"categorical"},"ignore":["constructor"]}');
+    const p = prepareTraining(t, settings);
+    expect(p.dataset.features).toEqual([{ name: '__proto__', kind: 'categorical', categories: ['0', '1', '2'] }]);
+    expect(({} as Record<string, unknown>).categorical).toBeUndefined();
   });
 
   it('refuses unusable targets in one sentence', async () => {

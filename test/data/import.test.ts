@@ -93,6 +93,13 @@ describe('importCsvFile: encodings and line endings', () => {
     expect(cells(r.table, 'score')).toEqual([1.5, 2.5, 3]);
   });
 
+  it('recognises UTF-16 without a byte-order mark (Excel "Unicode text" exports)', async () => {
+    const r = await importText(Buffer.from('name\tcity\nZoë\tKöln\nJosé\tLima\n', 'utf16le'));
+    expect(r.summary.encoding).toBe('utf-16le');
+    expect(r.summary.delimiter).toBe('\t');
+    expect(cells(r.table, 'city')).toEqual(['Köln', 'Lima']);
+  });
+
   it('falls back to Windows-1252 for bytes that are not UTF-8', async () => {
     const r = await importCsvFile(fixture('windows1252.csv'));
     expect(r.summary.encoding).toBe('windows-1252');
@@ -148,6 +155,18 @@ describe('importCsvFile: delimiters and number formats', () => {
     expect(cells(r.table, 'discount')).toEqual([10, 5, 0]);
     expect(cells(r.table, 'balance')).toEqual([-42, -7.25, 3]);
     expect(cells(r.table, 'big')).toEqual([1_000_000, 2500, 10]);
+  });
+
+  it('parses numbers the way spreadsheets and accounting systems write them', async () => {
+    const { parseNumber } = await import('../../electron/engine/data/values.ts');
+    expect(parseNumber('12.50-')).toBe(-12.5);
+    expect(parseNumber('EUR 1,200')).toBe(1200);
+    expect(parseNumber('1 234,56', ',')).toBe(1234.56);
+    expect(parseNumber('-€3.50')).toBe(-3.5);
+    expect(parseNumber('1e3')).toBe(1000);
+    expect(parseNumber('12-3')).toBeNaN();
+    expect(parseNumber('0x1F')).toBeNaN();
+    expect(parseNumber('1,2,3')).toBeNaN();
   });
 
   it('handles quoted fields with delimiters, doubled quotes and line breaks inside', async () => {

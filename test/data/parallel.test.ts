@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importCsvFile } from '../../electron/engine/data/import.ts';
+import { CancelledError } from '../../electron/engine/util/errors.ts';
 import { parallelPolicy, parallelStats } from '../../electron/engine/data/parallel.ts';
 import { isCoded, type Table } from '../../electron/engine/data/table.ts';
 
@@ -69,5 +70,19 @@ describe('two-thread import gives exactly the one-thread result', () => {
     fs.writeFileSync(f, 'a,b,c\n' + rows.join('\n') + '\n');
     const r = await both(f, 'two-threads');
     expect(r.summary.findings.find((x) => x.code === 'ragged_rows_long')?.message).toContain('line 2502');
+  });
+
+  it('stops both threads when cancelled', async () => {
+    const f = path.join(dir, 'cancel.csv');
+    fs.writeFileSync(f, 'a,b\n' + Array.from({ length: 400_000 }, (_, i) => `${i},v${i % 13}`).join('\n') + '\n');
+    const saved = { ...parallelPolicy };
+    Object.assign(parallelPolicy, { minBytes: 0, ignoreLoad: true });
+    try {
+      let checks = 0;
+      const late = { get aborted() { return ++checks > 2; }, addEventListener() {} } as unknown as AbortSignal;
+      await expect(importCsvFile(f, { signal: late })).rejects.toBeInstanceOf(CancelledError);
+    } finally {
+      Object.assign(parallelPolicy, saved);
+    }
   });
 });

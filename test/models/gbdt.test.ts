@@ -3,6 +3,9 @@ import { computeMetric } from '../../electron/engine/evaluate/metrics.ts';
 import { type GbdtParams, GbdtModel, gbdtFamily } from '../../electron/engine/models/gbdt/index.ts';
 import type { Dataset, FeatureSpec, TaskInfo } from '../../electron/engine/models/types.ts';
 import { UserError, isCancelled } from '../../electron/engine/util/errors.ts';
+import { applyBinMapper, fitBinMapper } from '../../electron/engine/models/trees/binning.ts';
+import { type GrowParams, growTree } from '../../electron/engine/models/trees/grow.ts';
+import { makeRng } from '../../electron/engine/models/trees/rng.ts';
 
 const BIN: TaskInfo = { task: 'binary', nClasses: 2 };
 const MULTI: TaskInfo = { task: 'multiclass', nClasses: 3 };
@@ -50,6 +53,52 @@ describe('gbdt', () => {
     expect(auc(test, stumps.predict(test))).toBeLessThan(0.7);
     const imp = deep.featureImportance!();
     expect(Math.min(imp[0], imp[1])).toBeGreaterThan(10 * imp[2]);
+  });
+
+  it('quantized gradients (big numeric tables) learn as well as exact ones', async () => {
+    const train = xorData(24_000, 31), test = xorData(2000, 32);
+    for (let i = 0; i < train.nRows; i += 9) train.columns[2][i] = NaN; // exercise the missing bin too
+    const p = params(BIN, train, { nRounds: 25, growPolicy: 'depthwise', maxDepth: 4 });
+    const quant = await gbdtFamily.fit(train, BIN, { ...p, quantizedGradients: true }, { seed: 0 });
+    const exact = await gbdtFamily.fit(train, BIN, { ...p, quantizedGradients: false }, { seed: 0 });
+    const aq = auc(test, quant.predict(test));
+    const ae = auc(test, exact.predict(test));
+    expect(aq).toBeGreaterThan(0.97);
+    expect(Math.abs(aq - ae)).toBeLessThan(0.005);
+    expect(Array.from(quant.predict(test))).not.toEqual(Array.from(exact.predict(test))); // the packed path ran
+  });
+
+  it('grows the same tree when very wide data forbids keeping histograms (no subtraction trick)', () => {
+    const d = xorData(2000, 37);
+    const mapper = fitBinMapper(d, 255, makeRng(0));
+    const { bins } = applyBinMapper(mapper, d);
+    const gh = new Float64Array(2 * d.nRows);
+    for (let i = 0; i < d.nRows; i++) { gh[2 * i] = 0.25; gh[2 * i + 1] = 0.5 - d.y![i]; }
+    const grow = (histMemoryBudget: number) => {
+      const gp: GrowParams = {
+        maxDepth: 0, maxLeaves: 16, minChildWeight: 1, minDataInLeaf: 5, minSplitGain: 0, lambda: 1, alpha: 0, catL2: 10,
+        catSmooth: 10, maxCatOneHot: 4, features: Int32Array.from([0, 1, 2]), featuresPerNode: 0, randomSplits: false,
+        rng: makeRng(1), histMemoryBudget,
+      };
+      const rows = Int32Array.from({ length: d.nRows }, (_, i) => i);
+      return growTree({ bins, nFeatures: 3, mapper, gh, nChannels: 1, rows, nRows: d.nRows }, gp);
+    };
+    const kept = grow(Infinity), rebuilt = grow(0);
+    expect(kept.nNodes).toBeGreaterThan(8);
+    expect(Array.from(rebuilt.feature)).toEqual(Array.from(kept.feature));
+    expect(Array.from(rebuilt.splitBin)).toEqual(Array.from(kept.splitBin));
+    for (let i = 0; i < kept.nNodes; i++) expect(rebuilt.value[i]).toBeCloseTo(kept.value[i], 12);
+  });
+
+  it('helper threads build the same model (quantized sums are exact) and a close one without quantization', async () => {
+    const train = xorData(40_000, 41), test = xorData(1000, 42);
+    const p = params(BIN, train, { nRounds: 8, growPolicy: 'depthwise', maxDepth: 4 });
+    const one = await gbdtFamily.fit(train, BIN, { ...p, threads: 1 }, { seed: 0 });
+    const two = await gbdtFamily.fit(train, BIN, { ...p, threads: 2 }, { seed: 0 });
+    expect(Array.from(two.predict(test))).toEqual(Array.from(one.predict(test)));
+    const exact1 = (await gbdtFamily.fit(train, BIN, { ...p, threads: 1, quantizedGradients: false }, { seed: 0 })).predict(test);
+    const exact2 = (await gbdtFamily.fit(train, BIN, { ...p, threads: 2, quantizedGradients: false }, { seed: 0 })).predict(test);
+    for (let i = 0; i < test.nRows; i++) expect(exact2[i]).toBeCloseTo(exact1[i], 6);
   });
 
   it('learns where missing values should go', async () => {

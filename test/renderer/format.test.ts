@@ -24,11 +24,11 @@ describe('numbers for people', () => {
     expect(formatBytes(512)).toBe('512 bytes');
     expect(formatBytes(2_500)).toBe('2.4 KB');
     expect(formatBytes(35 * 1024 * 1024)).toBe('35 MB');
-    expect(formatPercent(0.8612)).toBe('86 %');
-    expect(formatPercent(0.995)).toBe('99.5 %');
-    expect(formatPercent(0.99996)).toBe('100 %');
-    expect(formatShare(9 / 2000)).toBe('< 1 %');
-    expect(formatShare(0.06)).toBe('6 %');
+    expect(formatPercent(0.8612)).toBe('86%');
+    expect(formatPercent(0.995)).toBe('99.5%');
+    expect(formatPercent(0.99996)).toBe('100%');
+    expect(formatShare(9 / 2000)).toBe('< 1%');
+    expect(formatShare(0.06)).toBe('6%');
     expect(formatDuration(45)).toBe('45 s');
     expect(formatDuration(80)).toBe('1 min 20 s');
     expect(formatDuration(1200)).toBe('20 min');
@@ -39,10 +39,10 @@ describe('numbers for people', () => {
   });
 
   it('shows scores in plain terms per metric', () => {
-    expect(formatScore('roc_auc', 0.873)).toBe('87 %');
-    expect(formatScore('accuracy', 0.5)).toBe('50 %');
+    expect(formatScore('roc_auc', 0.873)).toBe('87%');
+    expect(formatScore('accuracy', 0.5)).toBe('50%');
     expect(formatScore('rmse', 1234.4)).toBe('± 1,234');
-    expect(formatScore('r2', 0.72)).toBe('72 %');
+    expect(formatScore('r2', 0.72)).toBe('72%');
     expect(formatScore('log_loss', Number.NaN)).toBe('–');
   });
 
@@ -74,11 +74,11 @@ describe('errors become one plain sentence', () => {
 
 describe('score chart axis', async () => {
   const { yAxis } = await import('../../renderer/src/components/ScoreChart.tsx');
-  it('uses round ticks and keeps percents within 0–100 %', () => {
+  it('uses round ticks and keeps percents within 0–100%', () => {
     const p = yAxis([50, 91], true);
     expect(p.domain[0]).toBeGreaterThanOrEqual(0);
     expect(p.domain[1]).toBeLessThanOrEqual(100);
-    expect(p.ticks.every((t) => t % 5 === 0)).toBe(true);
+    expect(p.ticks.every((t) => t% 5 === 0)).toBe(true);
     const e = yAxis([29.3, 27.0], false);
     expect(e.ticks).toEqual([24, 26, 28, 30, 32]);
     expect(e.domain[0]).toBeLessThanOrEqual(27);

@@ -8,7 +8,6 @@ import { importCsvFile } from '../../electron/engine/data/import.ts';
 import { takeRows } from '../../electron/engine/data/table-ops.ts';
 import { computeMetric } from '../../electron/engine/evaluate/metrics.ts';
 import { familyByName } from '../../electron/engine/models/registry.ts';
-import { ensembleFromJSON } from '../../electron/engine/search/ensemble.ts';
 import { syntheticTable, tableToCsv } from './helpers.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'augur-train-'));
@@ -52,7 +51,7 @@ describe('train command', () => {
     expect(saved).toMatchObject({ formatVersion: 1, target: 'bought', classes: ['no', 'yes'] });
     expect(fs.readdirSync(outDir)).toEqual(['model.json']); // no temp file left behind
     const encoder = FeatureEncoder.fromJSON(saved.encoder);
-    const model = saved.model.family === 'ensemble' ? await ensembleFromJSON(saved.model, familyByName) : await familyByName(saved.model.family).fromJSON(saved.model);
+    const model = await familyByName(saved.model.family).fromJSON(saved.model);
     const { table } = await importCsvFile(csv);
     const held = takeRows(table, testRows);
     const p = model.predict(encoder.encode(held));

@@ -31,14 +31,16 @@ export function checkData(table: Table, settings: ColumnSettings, importFindings
   let ta: TargetAnalysis | null = null;
   let targetCol: Column | null = null;
 
-  if (settings.target !== undefined) {
+  // An empty target (nothing picked yet in the UI) means no target.
+  const targetName = settings.target?.trim() ? settings.target : undefined;
+  if (targetName !== undefined) {
     try {
-      targetCol = findTargetColumn(t, settings.target);
+      targetCol = findTargetColumn(t, targetName);
       ta = analyzeTarget(targetCol, settings.task);
       target = ta.info;
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
-      findings.push({ code: err.code, severity: 'error', column: settings.target, message: err.message, suggestion: err.suggestion });
+      findings.push({ code: err.code, severity: 'error', column: targetName, message: err.message, suggestion: err.suggestion });
     }
   }
 
@@ -57,13 +59,13 @@ export function checkData(table: Table, settings: ColumnSettings, importFindings
   }
 
   if (ta && targetCol) findings.push(...targetFindings(t, targetCol, ta, settings, ignored));
-  if (settings.target === undefined) {
+  if (targetName === undefined) {
     findings.push({ code: 'no_target', severity: 'info', message: 'Choose the column you want Augur to predict.', suggestion: 'Pick the column with the outcome, for example "churned" or "price".' });
   }
 
   const order = { error: 0, warning: 1, info: 2 } as const;
   findings.sort((a, b) => order[a.severity] - order[b.severity]);
-  const blocking = findings.find((f) => f.severity === 'error') ?? (settings.target === undefined ? findings.find((f) => f.code === 'no_target') : undefined);
+  const blocking = findings.find((f) => f.severity === 'error') ?? (targetName === undefined ? findings.find((f) => f.code === 'no_target') : undefined);
   return {
     rows: t.nRows,
     target,
@@ -104,7 +106,7 @@ function columnFindings(col: Column, n: number): Finding[] {
       suggestion: 'Augur leaves it out.',
       actions: [ignore(name)],
     });
-  } else if (missing > 0.5 * n) {
+  } else if (missing > 0.5 * n && isFeatureType(col)) {
     out.push({
       code: 'mostly_missing',
       severity: 'warning',

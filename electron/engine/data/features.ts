@@ -22,7 +22,10 @@ export type FeatureSource =
   | { kind: 'numeric'; column: string }
   | { kind: 'boolean'; column: string; labels: string[] }
   | { kind: 'categorical'; column: string; levels: string[]; merged: string[] }
-  | { kind: 'date'; column: string; parts: DatePart[] };
+  | { kind: 'date'; column: string; parts: DatePart[] }
+  // Free text and identifiers are not features, but whether a row has one often is
+  // (a cabin number recorded, a referral code given): 1 = filled in, 0 = empty.
+  | { kind: 'filled'; column: string };
 
 export interface TargetSpec {
   name: string;
@@ -51,6 +54,7 @@ export class FeatureEncoder {
     this.features = sources.flatMap((s): FeatureSpec[] => {
       if (s.kind === 'categorical') return [{ name: s.column, kind: 'categorical', categories: s.levels.slice() }];
       if (s.kind === 'date') return s.parts.map((p) => ({ name: `${s.column} (${p})`, kind: 'numeric' as const }));
+      if (s.kind === 'filled') return [{ name: `${s.column} (filled in)`, kind: 'numeric' }];
       return [{ name: s.column, kind: 'numeric' }];
     });
   }
@@ -61,8 +65,8 @@ export class FeatureEncoder {
     const sources: FeatureSource[] = [];
     for (const col of table.columns) {
       if (opts.target && col.name === opts.target.name) continue;
-      if (ignore.has(col.name) || !isFeatureType(col)) continue;
-      const src = learnSource(col, table.nRows);
+      if (ignore.has(col.name)) continue;
+      const src = isFeatureType(col) ? learnSource(col, table.nRows) : learnFilled(col, table.nRows);
       if (src) sources.push(src);
     }
     return new FeatureEncoder(sources, opts.target ?? null);
@@ -140,6 +144,8 @@ export class FeatureEncoder {
         case 'categorical':
           if (!isStrArr(o.levels) || !isStrArr(o.merged)) throw bad();
           return { kind: 'categorical', column: o.column, levels: o.levels, merged: o.merged };
+        case 'filled':
+          return { kind: 'filled', column: o.column };
         case 'date':
           if (!isStrArr(o.parts) || !o.parts.every((p) => (parts as string[]).includes(p))) throw bad();
           return { kind: 'date', column: o.column, parts: o.parts as DatePart[] };
@@ -202,10 +208,19 @@ function learnSource(col: Column, n: number): FeatureSource | null {
     keep = used;
     rare = [];
   }
-  if (keep.length === 0) return null;
+  if (keep.length === 0) return learnFilled(col, n); // every value is rare: only "is there one" is learnable
   const levels = keep.map((x) => x.d).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   if (rare.length) levels.push(OTHER_LEVEL);
   return { kind: 'categorical', column: col.name, levels, merged: rare.slice(0, MAX_MERGED_KEPT).map((x) => x.d) };
+}
+
+/** A "filled in" indicator for a text or id column, when both filled and empty rows are common enough to learn from. */
+function learnFilled(col: Column, n: number): FeatureSource | null {
+  let empty = 0;
+  if (isCoded(col)) for (let i = 0; i < n; i++) empty += col.codes[i] < 0 ? 1 : 0;
+  else for (let i = 0; i < n; i++) empty += col.values[i] !== col.values[i] ? 1 : 0;
+  const least = Math.max(5, 0.01 * n);
+  return empty >= least && n - empty >= least ? { kind: 'filled', column: col.name } : null;
 }
 
 function datePartsWorthKeeping(v: Float64Array, n: number): DatePart[] {
@@ -220,6 +235,7 @@ function datePartsWorthKeeping(v: Float64Array, n: number): DatePart[] {
     if (seen.month.size < 2) seen.month.add(d.getUTCMonth());
     if (seen.weekday.size < 2) seen.weekday.add(d.getUTCDay());
     if (seen.hour.size < 2) seen.hour.add(d.getUTCHours());
+    if (seen.year.size > 1 && seen.month.size > 1 && seen.weekday.size > 1 && seen.hour.size > 1) break;
   }
   if (!any) return [];
   const parts: DatePart[] = [];
@@ -232,6 +248,12 @@ function datePartsWorthKeeping(v: Float64Array, n: number): DatePart[] {
 }
 
 function encodeSource(s: FeatureSource, col: Column, n: number): Float64Array[] {
+  if (s.kind === 'filled') {
+    const out = new Float64Array(n);
+    if (isCoded(col)) for (let i = 0; i < n; i++) out[i] = col.codes[i] < 0 ? 0 : 1;
+    else for (let i = 0; i < n; i++) out[i] = col.values[i] !== col.values[i] ? 0 : 1;
+    return [out];
+  }
   if (s.kind === 'numeric') {
     // A numeric column is passed through without a copy: datasets are read-only for models.
     if (col.type === 'date' && !isCoded(col)) return [Float64Array.from(col.values, (x) => x / DAY_MS)];
@@ -282,34 +304,54 @@ function encodeSource(s: FeatureSource, col: Column, n: number): Float64Array[] 
     for (let i = 0; i < n; i++) ms[i] = col.codes[i] < 0 ? NaN : map[col.codes[i]];
   } else ms = new Float64Array(n).fill(NaN);
   const outs = s.parts.map(() => new Float64Array(n));
+  const ymd = new Int32Array(3);
   for (let i = 0; i < n; i++) {
     const x = ms[i];
     if (x !== x) {
       for (const o of outs) o[i] = NaN;
       continue;
     }
-    const d = new Date(x);
-    s.parts.forEach((p, k) => {
-      outs[k][i] = datePart(d, x, p);
-    });
+    const days = Math.floor(x / DAY_MS);
+    civilFromDays(days, ymd);
+    for (let k = 0; k < s.parts.length; k++) outs[k][i] = datePart(s.parts[k], x, days, ymd);
   }
   return outs;
 }
 
-function datePart(d: Date, ms: number, p: DatePart): number {
+/** Year, month (1-12), day of a day count since 1970-01-01 (H. Hinnant's civil_from_days), without Date objects. */
+function civilFromDays(z: number, out: Int32Array): void {
+  z += 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  out[0] = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  out[1] = m;
+  out[2] = d;
+}
+
+const CUM_DAYS = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+
+function datePart(p: DatePart, ms: number, days: number, ymd: Int32Array): number {
   switch (p) {
     case 'year':
-      return d.getUTCFullYear();
+      return ymd[0];
     case 'month':
-      return d.getUTCMonth() + 1;
+      return ymd[1];
     case 'weekday':
-      return (d.getUTCDay() + 6) % 7; // Monday = 0
-    case 'day of year':
-      return Math.floor((ms - Date.UTC(d.getUTCFullYear(), 0, 1)) / DAY_MS) + 1;
+      return (((days + 3) % 7) + 7) % 7; // Monday = 0 (1970-01-01 was a Thursday)
+    case 'day of year': {
+      const y = ymd[0];
+      const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+      return CUM_DAYS[ymd[1] - 1] + (ymd[1] > 2 && leap ? 1 : 0) + ymd[2];
+    }
     case 'hour':
-      return d.getUTCHours();
+      return Math.floor((ms - days * DAY_MS) / 3_600_000);
     case 'days since 1970':
-      return Math.floor(ms / DAY_MS);
+      return days;
   }
 }
 

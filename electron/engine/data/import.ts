@@ -4,7 +4,7 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import type { ColumnSummary, Finding, ImportSummary } from '../../../shared/api.ts';
-import { CancelledError, UserError, throwIfAborted } from '../util/errors.ts';
+import { UserError, throwIfAborted } from '../util/errors.ts';
 import type { Column, Table } from './table.ts';
 import { NEED_MORE, RecordScanner, UNTERMINATED, F_ESCAPED } from './csv-scanner.ts';
 import { NotUtf8Error, RangeParser, type RangeSpec } from './parse-range.ts';
@@ -42,14 +42,27 @@ export async function importCsvFile(filePath: string, opts: ImportOptions = {}):
     throw new UserError('file_not_found', `Augur could not open "${fileName}".`, 'Check that the file still exists and that you may read it.');
   }
   if (stat.isDirectory()) throw new UserError('not_a_file', `"${fileName}" is a folder, not a CSV file.`);
-  const head = await readHead(filePath, HEAD_BYTES);
-  let src = sniffSource(head, fileName);
   try {
-    return await importWith(filePath, fileName, stat.size, src, head, opts, t0);
+    const head = await readHead(filePath, HEAD_BYTES);
+    let src = sniffSource(head, fileName);
+    try {
+      return await importWith(filePath, fileName, stat.size, src, head, opts, t0);
+    } catch (err) {
+      if (!(err instanceof RestartAsWindows1252)) throw err;
+      src = { encoding: 'windows-1252', skip: 0 };
+      return await importWith(filePath, fileName, stat.size, src, head, opts, t0);
+    }
   } catch (err) {
-    if (!(err instanceof RestartAsWindows1252)) throw err;
-    src = { encoding: 'windows-1252', skip: 0 };
-    return importWith(filePath, fileName, stat.size, src, head, opts, t0);
+    // Operating-system read errors (no permission, file locked, drive gone) in one sentence.
+    const code = (err as NodeJS.ErrnoException)?.code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+      throw new UserError(
+        'cannot_read',
+        `Augur could not read "${fileName}" (${code === 'EACCES' || code === 'EPERM' ? 'no permission to read it' : code === 'EBUSY' ? 'it is in use by another program' : 'the computer reported a read error'}).`,
+        'Close other programs that use the file, check that you may read it, and try again.',
+      );
+    }
+    throw err;
   }
 }
 
@@ -70,7 +83,7 @@ function headAsScanBytes(head: Buffer, src: SourceInfo): Buffer {
   return body;
 }
 
-function readLayout(bytes: Buffer, isWholeFile: boolean, encoding: Encoding, na: Set<string>, fileName: string): Layout {
+function readLayout(bytes: Buffer, isWholeFile: boolean, encoding: Encoding, fileName: string): Layout {
   const decode = cellDecoder(encoding);
   let pos = 0;
   let skipRecords = 0;
@@ -220,8 +233,7 @@ async function importWith(
   throwIfAborted(signal);
   const na = makeNaSet(opts.naValues);
   const headBytes = headAsScanBytes(head, src);
-  const layout = readLayout(headBytes, head.length >= fileBytes, src.encoding, na, fileName);
-  const nCols = layout.header.length;
+  const layout = readLayout(headBytes, head.length >= fileBytes, src.encoding, fileName);
   const plans: ColumnPlan[] = layout.header.map((_, k) =>
     planColumn(layout.sample.map((r) => r[k] ?? ''), na, layout.delimiter),
   );

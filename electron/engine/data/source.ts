@@ -3,7 +3,7 @@
 // the whole file.
 import fs from 'node:fs';
 import { isUtf8 } from 'node:buffer';
-import { UserError, throwIfAborted } from '../util/errors.ts';
+import { UserError } from '../util/errors.ts';
 
 export type Encoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 

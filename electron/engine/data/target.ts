@@ -3,9 +3,10 @@
 import type { Task, TargetInfo } from '../../../shared/api.ts';
 import { UserError } from '../util/errors.ts';
 import { isCoded, type Column, type Table } from './table.ts';
-import { numericView, stringAt } from './table-ops.ts';
+import { numericView } from './table-ops.ts';
 
 export const MAX_CLASSES = 100;
+const DISTINCT_CAP = 1000;
 
 export interface TargetAnalysis {
   info: TargetInfo;
@@ -77,19 +78,41 @@ export function analyzeTarget(col: Column, task?: Task): TargetAnalysis {
   if (col.type === 'id') {
     throw new UserError('id_target', `"${col.name}" is different on every row (like a customer number), so there is nothing to learn to predict it.`, 'Choose the column with the outcome you want to predict.');
   }
-  // Distinct values as text, with counts.
-  const at = stringAt(col);
+  // Distinct values as text, with counts: by code for coded columns, by value for numbers
+  // (counting stops adding new numbers past DISTINCT_CAP: such a column is an amount anyway).
   const counts = new Map<string, number>();
   let missing = 0;
-  for (let i = 0; i < n; i++) {
-    const s = at(i);
-    if (s === null) missing++;
-    else counts.set(s, (counts.get(s) ?? 0) + 1);
-  }
   const nums = !isCoded(col) ? col.values : null;
   let integers = true;
-  if (nums) for (let i = 0; i < n && integers; i++) if (nums[i] === nums[i] && !Number.isInteger(nums[i])) integers = false;
-  const inferred = inferTask(col, counts.size, integers);
+  let manyValues = false;
+  if (isCoded(col)) {
+    const perCode = new Float64Array(col.dictionary.length);
+    for (let i = 0; i < n; i++) {
+      const c = col.codes[i];
+      if (c < 0) missing++;
+      else perCode[c]++;
+    }
+    const labels = col.type === 'boolean' && col.labels ? col.labels : col.dictionary;
+    perCode.forEach((k, c) => {
+      if (k > 0) counts.set(labels[c], (counts.get(labels[c]) ?? 0) + k);
+    });
+  } else {
+    const byValue = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const v = nums![i];
+      if (v !== v) {
+        missing++;
+        continue;
+      }
+      if (integers && v !== Math.floor(v)) integers = false;
+      const k = byValue.get(v);
+      if (k !== undefined) byValue.set(v, k + 1);
+      else if (byValue.size < DISTINCT_CAP) byValue.set(v, 1);
+      else manyValues = true;
+    }
+    for (const [v, k] of byValue) counts.set(String(v), k);
+  }
+  const inferred = inferTask(col, manyValues ? DISTINCT_CAP + 1 : counts.size, integers);
   const chosen = task ?? inferred.task;
 
   if (chosen === 'regression') {
@@ -115,9 +138,16 @@ export function analyzeTarget(col: Column, task?: Task): TargetAnalysis {
   }
   const index = new Map(labels.map((l, i) => [l, i]));
   const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const s = at(i);
-    y[i] = s === null ? NaN : index.get(s)!;
+  if (isCoded(col)) {
+    const names = col.type === 'boolean' && col.labels ? col.labels : col.dictionary;
+    const classOf = Float64Array.from(names, (l) => index.get(l) ?? NaN);
+    for (let i = 0; i < n; i++) y[i] = col.codes[i] < 0 ? NaN : classOf[col.codes[i]];
+  } else {
+    const classOf = new Map<number, number>(labels.map((l, i) => [Number(l), i]));
+    for (let i = 0; i < n; i++) {
+      const v = nums![i];
+      y[i] = v !== v ? NaN : (classOf.get(v) ?? NaN);
+    }
   }
   const present = n - missing;
   const classCounts = labels.map((l) => counts.get(l)!);

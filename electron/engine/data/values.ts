@@ -56,6 +56,11 @@ export function parseNumber(raw: string, decimal: DecimalMark = '.'): number {
     s = s.slice(1).trim();
   }
   if (s.endsWith('%')) s = s.slice(0, -1).trim();
+  // Accounting exports (SAP and friends) write negatives with a trailing minus: "12.50-".
+  if (s.endsWith('-') && s.length > 1 && /\d$/.test(s.slice(0, -1).trim())) {
+    neg = !neg;
+    s = s.slice(0, -1).trim();
+  }
   if (s === '') return NaN;
   // Thousands separators: spaces (incl. no-break), apostrophes, and the other mark.
   s = s.replace(/[\s\u00a0\u202f']/g, '');

@@ -4,6 +4,7 @@ import { linearFamily } from './linear/index.ts';
 import { gbdtFamily } from './gbdt/index.ts';
 import { randomForestFamily, extraTreesFamily } from './forest/index.ts';
 import { mlpFamily } from './mlp/index.ts';
+import { ensembleFamily } from '../search/ensemble.ts';
 import type { ModelFamily } from './types.ts';
 
 /**
@@ -19,13 +20,19 @@ const FAMILIES: ModelFamily<any>[] = [
   mlpFamily,
 ];
 
+/**
+ * Families that saved models may name but that are never fitted directly: an ensemble (or a k-fold
+ * bag) is built by the AutoML run from finished trials. Loadable, so kept out of allFamilies().
+ */
+const LOAD_ONLY: ModelFamily<any>[] = [ensembleFamily];
+
 export function allFamilies(): ModelFamily[] {
   return [...FAMILIES];
 }
 
 /** UserError for an unknown name (e.g. a model file from a newer app version). */
 export function familyByName(name: string): ModelFamily {
-  const family = FAMILIES.find((f) => f.name === name);
+  const family = FAMILIES.find((f) => f.name === name) ?? LOAD_ONLY.find((f) => f.name === name);
   if (!family) {
     throw new UserError('unknown_model', `This app does not know the model type "${name}".`, 'The model may have been made by a newer version of the app.');
   }

@@ -204,11 +204,13 @@ export async function runAutoML(prepared: PreparedData, opts: RunOptions): Promi
   let bootstrapped = false;
 
   // 3. Search.
-  const deadline = t0 + budgetS * 1000 * 0.97 - Math.min(2000, budgetS * 60);
+  // Reserve time after the search for the ensemble and for rebuilding the chosen models.
+  const deadline = t0 + budgetS * 1000 * 0.97 - Math.min(3000, budgetS * 70);
   const running = new Map<number, { trial: Trial; family: string; controller: AbortController; promise: Promise<void> }>();
   const stopAll = new AbortController();
   const onCancel = () => stopAll.abort();
   opts.signal?.addEventListener('abort', onCancel, { once: true });
+  if (opts.signal?.aborted) stopAll.abort(); // a Stop pressed while the baseline or workers were starting
   let launched = 0;
 
   /** Worst score among the trials whose models are kept, once KEEP_MODELS are kept. */
@@ -243,6 +245,7 @@ export async function runAutoML(prepared: PreparedData, opts: RunOptions): Promi
     trial.group = family;
     const params = { ...(fam.defaults(taskInfo, shape) as Record<string, unknown>), ...SPACES[family].suggest(trial, taskInfo, shape) };
     if (family === 'mlp') params.epochs = mlpEpochs(params.epochs, shape.nRows, budgetS, plan.folds.length);
+    if (family === 'gbdt') Object.assign(params, gbdtRounds(params, shape, budgetS, plan.folds.length));
     const balance = imbalanced ? Boolean(trial.suggestCategorical('balance', [false, true] as ParamValue[])) : false;
     launched++;
     return {
@@ -477,6 +480,19 @@ function mlpEpochs(epochs: unknown, nRows: number, budgetS: number, folds: numbe
   // ~5k rows/s per fold (wasm, small nets), one network may use ~40% of the budget.
   const cap = Math.floor((budgetS * 0.4 * 5000) / Math.max(1, nRows * folds));
   return Math.max(3, Math.min(base, cap));
+}
+
+/**
+ * Boosting rounds a trial can afford in ~30% of the budget (assuming a conservative 10M
+ * row·feature·rounds per second), with the learning rate raised so that few rounds still
+ * converge (learning rate × rounds ≥ 20) — a cheap first model on big data, as FLAML starts.
+ */
+function gbdtRounds(params: Record<string, unknown>, shape: Shape, budgetS: number, folds: number): { nRounds: number; learningRate: number } {
+  const rounds = typeof params.nRounds === 'number' ? params.nRounds : 500;
+  const lr = typeof params.learningRate === 'number' ? params.learningRate : 0.1;
+  const cap = Math.floor((0.3 * budgetS * 1e7) / Math.max(1, shape.nRows * Math.max(1, shape.nFeatures) * folds));
+  const nRounds = Math.max(10, Math.min(rounds, cap));
+  return { nRounds, learningRate: Math.min(0.3, Math.max(lr, 20 / nRounds)) };
 }
 
 function plainFailure(err: unknown): string {

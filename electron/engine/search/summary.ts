@@ -20,8 +20,9 @@ export function formatNumber(x: number): string {
 
 export function formatScore(metric: MetricName, v: number): string {
   if (!Number.isFinite(v)) return 'n/a';
-  if (metric === 'accuracy') return pct(v);
-  if (metric === 'roc_auc' || metric === 'f1_macro' || metric === 'r2' || metric === 'log_loss') return v.toFixed(3);
+  // The same style the UI's leaderboard uses: share-like scores as percentages.
+  if (metric === 'accuracy' || metric === 'roc_auc' || metric === 'f1_macro' || metric === 'r2') return pct(v);
+  if (metric === 'log_loss') return v.toFixed(3);
   return formatNumber(v);
 }
 
@@ -57,7 +58,7 @@ export function describeQuality(
     quality.push(
       { label: 'Typical error (MAE)', value: formatNumber(mae), explanation: `On average a prediction misses the true ${target.name} by this much.` },
       { label: 'Error with big misses counted more (RMSE)', value: formatNumber(m('rmse')), explanation: 'Like the typical error, but large misses weigh more; lower is better.' },
-      { label: 'Share of variation explained (R²)', value: formatScore('r2', m('r2')), explanation: '1 means perfect predictions, 0 means no better than always guessing the average.' },
+      { label: 'Share of variation explained (R²)', value: formatScore('r2', m('r2')), explanation: '100% means perfect predictions, 0% means no better than always guessing the average.' },
     );
   } else {
     const acc = m('accuracy');
@@ -69,11 +70,11 @@ export function describeQuality(
         value: formatScore('roc_auc', m('roc_auc')),
         explanation:
           task.task === 'binary'
-            ? `How often the model scores a random "${target.classes?.[1] ?? 'yes'}" row above a random "${target.classes?.[0] ?? 'no'}" row: 0.5 is guessing, 1 is perfect.`
-            : 'How well the model tells each answer apart from the others: 0.5 is guessing, 1 is perfect.',
+            ? `How often the model scores a random "${target.classes?.[1] ?? 'yes'}" row above a random "${target.classes?.[0] ?? 'no'}" row: 50% is a coin flip, 100% is perfect.`
+            : 'How well the model tells each answer apart from the others: 50% is a coin flip, 100% is perfect.',
       },
       { label: 'Confidence penalty (log loss)', value: formatScore('log_loss', m('log_loss')), explanation: 'Punishes confident wrong answers; lower is better.' },
-      { label: 'Balanced score (macro F1)', value: formatScore('f1_macro', m('f1_macro')), explanation: 'Counts every answer equally, however rare it is; 1 is perfect.' },
+      { label: 'Balanced score (macro F1)', value: formatScore('f1_macro', m('f1_macro')), explanation: 'Counts every answer equally, however rare it is; 100% is perfect.' },
     );
   }
   quality.push({ label: 'How this was measured', value: validation, explanation: 'Every score comes from rows the model did not learn from.' });

@@ -14,7 +14,7 @@ function withErrorObjects(raw: AugurBridge): AugurBridge {
   return {
     invoke: (method, args) => raw.invoke(method, args).catch((e: unknown) => Promise.reject(toBridgeError(e))),
     onEvent: (listener) => raw.onEvent(listener),
-    fileRef: (file) => raw.fileRef(file).catch((e: unknown) => Promise.reject(toBridgeError(e))),
+    fileRef: (file, onProgress) => raw.fileRef(file, onProgress).catch((e: unknown) => Promise.reject(toBridgeError(e))),
   };
 }
 

@@ -9,7 +9,7 @@ function niceStep(span: number): number {
   return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
 }
 
-/** Y range with some air, on round ticks; percent metrics stay within 0–100 %. */
+/** Y range with some air, on round ticks; percent metrics stay within 0–100%. */
 export function yAxis(values: number[], percent: boolean): { domain: [number, number]; ticks: number[] } {
   const lo = Math.min(...values);
   const hi = Math.max(...values);
@@ -36,7 +36,7 @@ export function ScoreChart({ history, metric, spanS }: { history: { t: number; s
   const plain = metricPlain(metric);
   const data = history.map((p) => ({ t: Math.round(p.t * 10) / 10, v: scoreForChart(metric, p.score) }));
   const maxT = Math.max(spanS ?? 0, ...data.map((d) => d.t), 1);
-  const fmt = (v: number) => (plain.percent ? `${Math.round(v)} %` : formatNumber(v));
+  const fmt = (v: number) => (plain.percent ? `${Math.round(v)}%` : formatNumber(v));
   return (
     <div className="chart" data-testid="score-chart" aria-label={`Best ${plain.label.toLowerCase()} over time`} role="img">
       <ResponsiveContainer width="100%" height={220}>

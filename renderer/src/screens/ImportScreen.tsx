@@ -127,7 +127,7 @@ function ImportProgress() {
         <div>
           <p className="job__title">
             Reading {job.label}
-            {job.fraction > 0 ? ` · ${Math.floor(job.fraction * 100)} %` : ''}
+            {job.fraction > 0 ? ` · ${Math.floor(job.fraction * 100)}%` : ''}
           </p>
           <p className="muted">
             {/* The title already names the file; "Reading x.csv: 1,234 rows" becomes "1,234 rows". */}

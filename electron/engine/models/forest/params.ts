@@ -11,7 +11,7 @@ export interface ForestParams {
   bootstrap: boolean;
   /** Value bins per feature (<= 255). */
   maxBins: number;
-  /** Worker threads for one model (currently 1 is used; the search runs trials in parallel instead). */
+  /** Reserved: forests train on one thread for now (the search runs trials in parallel instead). */
   threads: number;
 }
 

@@ -55,7 +55,7 @@ export async function trainForest(kind: 'random_forest' | 'extra_trees', train: 
     }
     if (m === 0) { rows[0] = 0; gh[0] = 1; m = 1; }
     const tree = growTree(
-      { bins: binned.bins, nFeatures: F, mapper, gh, nChannels: C, rows, nRows: m },
+      { bins: binned.bins, binColumns: binned.byColumn, nFeatures: F, mapper, gh, nChannels: C, rows, nRows: m },
       {
         maxDepth: p.maxDepth, maxLeaves: Infinity, minChildWeight: p.minSamplesLeaf, minDataInLeaf: 0,
         minSplitGain: 0, lambda: 0, alpha: 0, catL2: 0, catSmooth: 1, maxCatOneHot: C > 1 ? 64 : 4,

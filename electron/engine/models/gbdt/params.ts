@@ -29,7 +29,15 @@ export interface GbdtParams {
   catL2: number;
   catSmooth: number;
   maxCatOneHot: number;
-  /** Worker threads for one model (currently 1 is used; the search runs trials in parallel instead). */
+  /**
+   * Quantized gradients on big all-numeric tables (LightGBM's quantized training): the split search
+   * uses 4-8 bit stochastically rounded gradients packed in one float, leaf values the exact ones.
+   */
+  quantizedGradients: boolean;
+  /**
+   * Threads for one model: >1 builds histograms data-parallel with helper threads on shared memory
+   * (tables of 30k+ rows). The search usually runs trials in parallel instead and keeps this at 1.
+   */
   threads: number;
 }
 
@@ -56,6 +64,7 @@ export function gbdtDefaults(task: TaskInfo, shape: { nRows: number; nFeatures: 
     catL2: 10,
     catSmooth: 10,
     maxCatOneHot: 4,
+    quantizedGradients: true,
     threads: 1,
   };
 }
@@ -84,5 +93,6 @@ export function resolveGbdtParams(p: Partial<GbdtParams>, task: TaskInfo, shape:
   r.maxBins = Math.floor(num(r.maxBins, 2, 255, 255));
   r.huberQuantile = num(r.huberQuantile, 0.5, 1, d.huberQuantile);
   r.threads = Math.floor(num(r.threads, 1, 64, 1));
+  r.quantizedGradients = r.quantizedGradients !== false;
   return r;
 }

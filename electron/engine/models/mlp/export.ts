@@ -80,7 +80,9 @@ export async function toTfjsArtifacts(fitted: MlpFitted): Promise<TfjsArtifacts>
       asg.layer.setWeights(tensors);
       tf.dispose(tensors);
     }
-    model.setUserDefinedMetadata({ augur: { family: 'mlp', taskInfo: fitted.taskInfo, features: fitted.features, prep: fitted.prepSpec } });
+    // Plain JSON only (tfjs refuses undefined fields in metadata).
+    const meta = JSON.parse(JSON.stringify({ augur: { family: 'mlp', taskInfo: fitted.taskInfo, features: fitted.features, prep: fitted.prepSpec, target: fitted.target } }));
+    model.setUserDefinedMetadata(meta);
     let captured: io.ModelArtifacts | undefined;
     await model.save(
       tf.io.withSaveHandler(async (art) => {

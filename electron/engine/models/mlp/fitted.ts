@@ -165,6 +165,19 @@ export function mlpFromJSON(tf: TfModule, json: FittedJSON, backend: string): Ml
   const p = j.prep;
   if (!p || !Array.isArray(p.numeric) || !Array.isArray(p.categorical) || p.numericWidth !== a!.numericWidth || !Array.isArray(j.features)) damaged('preprocessing');
   if (p!.nFeatures !== j.features!.length) damaged('feature count');
+  const isIndex = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) < p!.nFeatures;
+  for (const n of p!.numeric) {
+    if (!isIndex(n?.index) || !Number.isFinite(n.mean) || !(n.std >= 0) || typeof n.indicator !== 'boolean') damaged('numeric preprocessing');
+    const k = n.knots;
+    if (k && (!Array.isArray(k.values) || !Array.isArray(k.levels) || k.values.length !== k.levels.length || !k.values.every(Number.isFinite) || !k.levels.every(Number.isFinite))) {
+      damaged('quantile knots');
+    }
+  }
+  for (const c of p!.categorical) {
+    if (!isIndex(c?.index) || !Number.isInteger(c.levels) || c.levels < 0 || !Number.isInteger(c.offset) || c.offset < 0) damaged('categorical preprocessing');
+    // Every code must land inside the x block (one-hot) or the embedding table.
+    if (c.offset + c.levels + 1 > (p!.mode === 'onehot' ? p!.numericWidth : p!.tableRows)) damaged('categorical preprocessing');
+  }
   if (!Array.isArray(j.weights)) damaged('weights');
   // The expected shapes come from the architecture, so a tampered file cannot make us allocate nonsense.
   const expected = weightShapes(a!);

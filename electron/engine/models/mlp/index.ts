@@ -61,7 +61,7 @@ export const mlpFamily: ModelFamily<MlpParams> = {
       mode = 'embedding';
       note = 'The category columns have too many values for one-hot inputs, so embeddings of width 8 were used.';
     }
-    const prep = Preprocessor.fit(train, mode);
+    const prep = Preprocessor.fit(train, mode, p.numericScaling);
     const arch: Architecture = {
       numericWidth: prep.spec.numericWidth,
       nCat: prep.nCat,

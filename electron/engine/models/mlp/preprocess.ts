@@ -14,7 +14,17 @@ export interface NumericPrep {
   mean: number;
   std: number;
   indicator: boolean;
+  /**
+   * Quantile scaling only: sorted distinct values and their quantile levels (0..1). A value maps to
+   * its interpolated level, then through the inverse normal CDF, so skewed columns (money, counts)
+   * arrive as well-spread N(0, 1)-like inputs instead of a few huge outliers and a squashed bulk.
+   */
+  knots?: { values: number[]; levels: number[] };
 }
+
+export type NumericScaling = 'standard' | 'quantile';
+const QUANTILE_KNOTS = 128;
+const QUANTILE_SAMPLE = 50_000;
 export interface CategoricalPrep {
   index: number;
   levels: number;
@@ -46,7 +56,7 @@ export class Preprocessor {
     return this.spec.mode === 'embedding' ? this.spec.categorical.length : 0;
   }
 
-  static fit(train: Dataset, mode: 'embedding' | 'onehot'): Preprocessor {
+  static fit(train: Dataset, mode: 'embedding' | 'onehot', scaling: NumericScaling = 'standard'): Preprocessor {
     const numeric: NumericPrep[] = [];
     const categorical: CategoricalPrep[] = [];
     let width = 0;
@@ -54,7 +64,9 @@ export class Preprocessor {
       const col = train.columns[index];
       if (f.kind === 'numeric') {
         const { mean, std, missing } = robustMoments(col);
-        numeric.push({ index, mean, std, indicator: missing });
+        const prep: NumericPrep = { index, mean, std, indicator: missing };
+        if (scaling === 'quantile') prep.knots = quantileKnots(col);
+        numeric.push(prep);
         width += missing ? 2 : 1;
       } else {
         let levels = f.categories?.length ?? 0;
@@ -101,6 +113,8 @@ export class Preprocessor {
         if (Number.isNaN(v)) {
           x[o] = 0;
           if (p.indicator) x[o + 1] = 1;
+        } else if (p.knots) {
+          x[o] = quantileScore(v, p.knots.values, p.knots.levels);
         } else {
           const z = (v - p.mean) / p.std;
           // NaN here only from ±Infinity arithmetic; the clip maps it onto the nearest side.
@@ -162,4 +176,74 @@ export function robustMoments(col: Float64Array): { mean: number; std: number; m
   const sd = Math.sqrt(m2 / Math.max(1, n)) * scale;
   const m = mean * scale;
   return { mean: Number.isFinite(m) ? m : 0, std: sd > 0 && Number.isFinite(sd) ? sd : Math.max(scale, 1e-300), missing };
+}
+
+/** Up to QUANTILE_KNOTS distinct values of the column with their quantile levels (from a strided sample). */
+function quantileKnots(col: Float64Array): { values: number[]; levels: number[] } {
+  const step = Math.max(1, Math.floor(col.length / QUANTILE_SAMPLE));
+  const vals: number[] = [];
+  for (let i = 0; i < col.length; i += step) if (Number.isFinite(col[i])) vals.push(col[i]);
+  vals.sort((a, b) => a - b);
+  const values: number[] = [];
+  const levels: number[] = [];
+  const n = vals.length;
+  if (n === 0) return { values, levels };
+  let runSum = 0;
+  let runLen = 0;
+  for (let k = 0; k < QUANTILE_KNOTS; k++) {
+    const q = k / (QUANTILE_KNOTS - 1);
+    const v = vals[Math.round(q * (n - 1))];
+    if (values.length && values[values.length - 1] === v) {
+      // A repeated value (discrete column): its level is the middle of its run of quantiles.
+      runSum += q;
+      runLen++;
+      levels[levels.length - 1] = runSum / runLen;
+    } else {
+      values.push(v);
+      levels.push(q);
+      runSum = q;
+      runLen = 1;
+    }
+  }
+  return { values, levels };
+}
+
+/** Quantile level of v (linear between knots), mapped through the inverse normal CDF; in ±3.1. */
+function quantileScore(v: number, values: number[], levels: number[]): number {
+  const k = values.length;
+  if (k < 2) return 0;
+  let u: number;
+  if (v <= values[0]) u = levels[0];
+  else if (v >= values[k - 1]) u = levels[k - 1];
+  else {
+    let lo = 0;
+    let hi = k - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (values[mid] <= v) lo = mid;
+      else hi = mid;
+    }
+    u = levels[lo] + ((v - values[lo]) / (values[hi] - values[lo])) * (levels[hi] - levels[lo]);
+  }
+  return normInv(Math.min(0.999, Math.max(0.001, u)));
+}
+
+/** Inverse of the standard normal CDF (Acklam's rational approximation, relative error < 1.2e-9). */
+export function normInv(p: number): number {
+  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
+  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+  const pl = 0.02425;
+  if (p < pl) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  if (p > 1 - pl) {
+    const q = Math.sqrt(-2 * Math.log(1 - p));
+    return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
 }

@@ -173,7 +173,7 @@ export function addTreeOutputs(ft: FlatTrees, columns: Float64Array[], nRows: nu
   const nOut = ft.nOut;
   const F = columns.length;
   const buf = new Float64Array(Math.min(BLOCK, nRows) * F);
-  const rowNaN = new Uint8Array(BLOCK);
+  const rowNaN = new Uint8Array(Math.min(BLOCK, nRows));
   for (let b0 = 0; b0 < nRows; b0 += BLOCK) {
     const len = Math.min(nRows, b0 + BLOCK) - b0;
     rowNaN.fill(0);

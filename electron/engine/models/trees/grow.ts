@@ -1,5 +1,8 @@
 import type { BinMapper } from './binning.ts';
+import { histAll2, histList, histPacked, zeroFeatures } from './histogram.ts';
+import type { ParallelHist } from './parallel.ts';
 import type { Rng } from './rng.ts';
+import { type Leaf, type Split, SplitFinder, thresholdL1, TINY } from './split.ts';
 
 /**
  * Grows one histogram tree on binned rows (LightGBM-style):
@@ -34,6 +37,8 @@ export interface GrowParams {
   featuresPerNode: number;
   /** Extra-trees: one random cut per feature instead of the best one. */
   randomSplits: boolean;
+  /** Bytes of histograms kept alive for the subtraction trick (default HIST_MEMORY_BUDGET). */
+  histMemoryBudget?: number;
   /** Classification forests: a node whose rows all share one class is a leaf (channels hold -class counts). */
   stopWhenPure?: boolean;
   rng: Rng;
@@ -42,6 +47,8 @@ export interface GrowParams {
 export interface GrowInput {
   /** Row-major n x F bins. */
   bins: Uint8Array;
+  /** Optional column-major copy (faster partitioning). */
+  binColumns?: Uint8Array[];
   nFeatures: number;
   mapper: BinMapper;
   /** Per row, stride 1 + nChannels: [h, g_0, ..., g_{C-1}] (row weights already applied). */
@@ -52,6 +59,8 @@ export interface GrowInput {
   nRows: number;
   /** Quantized gradients (numeric features, one channel only): one histogram add per cell instead of two. */
   packed?: PackedGradients;
+  /** Helper threads for all-feature boosting histograms (shared-memory copies of bins, rows, gh, q). */
+  parallel?: ParallelHist;
 }
 
 /**
@@ -88,434 +97,28 @@ export interface BuiltTree {
   end: Int32Array;
 }
 
-interface Split {
-  gain: number;
-  feature: number;
-  bin: number;
-  cat: Uint32Array | null;
-  defaultLeft: boolean;
-  HL: number;
-  GL: Float64Array;
-  HR: number;
-  GR: Float64Array;
-  /** Packed mode: left / right packed sums. */
-  QL: number;
-  QR: number;
-}
-
-interface Leaf {
-  node: number;
-  begin: number;
-  end: number;
-  depth: number;
-  H: number;
-  G: Float64Array;
-  /** Packed mode: packed sum of the leaf's rows. */
-  Q: number;
-  hist: Float64Array | null;
-  best: Split | null;
-}
-
-const TINY = 1e-12;
 /** Forest nodes below this many rows get bin-range-limited histograms. */
 const SMALL_NODE = 512;
-
-function thresholdL1(g: number, alpha: number): number {
-  return g > alpha ? g - alpha : g < -alpha ? g + alpha : 0;
-}
-
-// ---- histogram kernels (the hot loop: ~all of boosting time) ----
-
-// Feature f's block starts at f * 256 cells (BIN_STRIDE), so a cell index is a shift and an add.
-function histAll2(hist: Float64Array, bins: Uint8Array, F: number, gh: Float64Array,
-  rows: Int32Array, begin: number, end: number): void {
-  for (let i = begin; i < end; i++) {
-    const r = rows[i];
-    const h = gh[2 * r];
-    const g = gh[2 * r + 1];
-    const base = r * F;
-    for (let f = 0; f < F; f++) {
-      const k = (f << 9) + (bins[base + f] << 1);
-      hist[k] += h;
-      hist[k + 1] += g;
-    }
-  }
-}
-
-function histList(hist: Float64Array, bins: Uint8Array, F: number, gh: Float64Array, S: number,
-  rows: Int32Array, begin: number, end: number, feats: Int32Array, nf: number): void {
-  if (S === 2) {
-    for (let i = begin; i < end; i++) {
-      const r = rows[i];
-      const h = gh[2 * r];
-      const g = gh[2 * r + 1];
-      const base = r * F;
-      for (let j = 0; j < nf; j++) {
-        const f = feats[j];
-        const k = (f << 9) + (bins[base + f] << 1);
-        hist[k] += h;
-        hist[k + 1] += g;
-      }
-    }
-    return;
-  }
-  for (let i = begin; i < end; i++) {
-    const r = rows[i];
-    const src = r * S;
-    const base = r * F;
-    for (let j = 0; j < nf; j++) {
-      const f = feats[j];
-      const k = ((f << 8) + bins[base + f]) * S;
-      for (let c = 0; c < S; c++) hist[k + c] += gh[src + c];
-    }
-  }
-}
-
-function histPacked(hist: Float64Array, bins: Uint8Array, F: number, q: Float64Array,
-  rows: Int32Array, begin: number, end: number, feats: Int32Array, nf: number): void {
-  if (nf === F) {
-    for (let i = begin; i < end; i++) {
-      const r = rows[i];
-      const v = q[r];
-      const base = r * F;
-      for (let f = 0; f < F; f++) hist[(f << 8) + bins[base + f]] += v;
-    }
-    return;
-  }
-  for (let i = begin; i < end; i++) {
-    const r = rows[i];
-    const v = q[r];
-    const base = r * F;
-    for (let j = 0; j < nf; j++) { const f = feats[j]; hist[(f << 8) + bins[base + f]] += v; }
-  }
-}
-
-function zeroFeatures(hist: Float64Array, off: Int32Array, S: number, feats: Int32Array, nf: number): void {
-  for (let j = 0; j < nf; j++) hist.fill(0, off[feats[j]] * S, off[feats[j] + 1] * S);
-}
-
-// ---- split search ----
-
-class SplitFinder {
-  readonly C: number;
-  readonly S: number;
-  private accG: Float64Array;
-  private tmpG: Float64Array;
-  private tmpR: Float64Array;
-  /** Small forest nodes: per feature, the smallest / largest value bin present (others are not zeroed). */
-  binLo: Int32Array | null = null;
-  binHi: Int32Array | null = null;
-  packed: PackedGradients | null = null;
-  constructor(private p: GrowParams, private mapper: BinMapper, C: number) {
-    this.C = C;
-    this.S = C + 1;
-    this.accG = new Float64Array(C);
-    this.tmpG = new Float64Array(C);
-    this.tmpR = new Float64Array(C);
-  }
-
-  score(G: Float64Array, H: number, lam: number): number {
-    let s = 0;
-    for (let c = 0; c < this.C; c++) { const t = thresholdL1(G[c], this.p.alpha); s += t * t; }
-    return s / (H + lam);
-  }
-
-  /** Gain of (HL, GL) vs the rest of the leaf; -Infinity if a child is too small. */
-  private gainOf(leaf: Leaf, HL: number, GL: Float64Array, minH: number, lam: number, parentScore: number): number {
-    const HR = leaf.H - HL;
-    if (HL < minH || HR < minH) return -Infinity;
-    const GR = this.tmpR;
-    for (let c = 0; c < this.C; c++) GR[c] = leaf.G[c] - GL[c];
-    return this.score(GL, HL, lam) + this.score(GR, HR, lam) - parentScore;
-  }
-
-  private consider(best: Split, leaf: Leaf, gain: number, f: number, bin: number, cat: Uint32Array | null,
-    defaultLeft: boolean, HL: number, GL: Float64Array): void {
-    if (!(gain > best.gain)) return;
-    best.gain = gain;
-    best.feature = f;
-    best.bin = bin;
-    best.cat = cat ? Uint32Array.from(cat) : null;
-    best.defaultLeft = defaultLeft;
-    best.HL = HL;
-    best.HR = leaf.H - HL;
-    for (let c = 0; c < this.C; c++) { best.GL[c] = GL[c]; best.GR[c] = leaf.G[c] - GL[c]; }
-  }
-
-  /** Best split of `leaf` over features `feats[0..nf)`, given its histogram; null if none beats the threshold. */
-  find(leaf: Leaf, hist: Float64Array, feats: Int32Array, nf: number): Split | null {
-    const p = this.p;
-    const count = leaf.end - leaf.begin;
-    const minH = Math.max(p.minChildWeight, count > 0 ? (p.minDataInLeaf * leaf.H) / count : 0, TINY);
-    const best: Split = {
-      gain: -Infinity, feature: -1, bin: 0, cat: null, defaultLeft: false,
-      HL: 0, GL: new Float64Array(this.C), HR: 0, GR: new Float64Array(this.C), QL: 0, QR: 0,
-    };
-    const floor = Math.max(p.minSplitGain, 0);
-    for (let j = 0; j < nf; j++) {
-      const f = feats[j];
-      if (this.packed) this.scanPacked(best, leaf, hist, f, minH, this.packed);
-      else if (this.mapper.isCat[f]) this.scanCategorical(best, leaf, hist, f, minH);
-      else this.scanNumeric(best, leaf, hist, f, minH);
-    }
-    const parentScore = this.score(leaf.G, leaf.H, p.lambda);
-    if (best.feature < 0 || !(best.gain > floor) || best.gain <= 1e-10 * Math.abs(parentScore)) return null;
-    return best;
-  }
-
-  /** Packed quantized histogram (one cell per bin): decode running sums exactly, then as scanNumeric1. */
-  private scanPacked(best: Split, leaf: Leaf, hist: Float64Array, f: number, minH: number, pk: PackedGradients): void {
-    const p = this.p;
-    const base = this.mapper.offsets[f];
-    const nb = this.mapper.nBins[f];
-    const { shift, gScale, hScale } = pk;
-    const inv = 1 / shift;
-    const lam = p.lambda;
-    const alpha = p.alpha;
-    const Q = leaf.Q;
-    const gqT = Math.floor(Q * inv);
-    const G = gqT * gScale;
-    const H = (Q - gqT * shift) * hScale;
-    const tG = thresholdL1(G, alpha);
-    const parentScore = (tG * tG) / (H + lam);
-    const miss = hist[base];
-    const mq = Math.floor(miss * inv);
-    const missH = (miss - mq * shift) * hScale;
-    const hasMiss = missH > 0;
-    let acc = 0;
-    let bestGain = best.gain;
-    let bestBin = -1;
-    let bestDl = false;
-    let bestQ = 0;
-    for (let s = 1; s <= nb - 2; s++) {
-      acc += hist[base + s];
-      const aq = Math.floor(acc * inv);
-      const accG = aq * gScale;
-      const accH = (acc - aq * shift) * hScale;
-      if (accH + missH < minH) continue;
-      if (H - accH < minH) break;
-      if (accH >= minH) {
-        const a = thresholdL1(accG, alpha);
-        const b = thresholdL1(G - accG, alpha);
-        const gain = (a * a) / (accH + lam) + (b * b) / (H - accH + lam) - parentScore;
-        if (gain > bestGain) { bestGain = gain; bestBin = s; bestDl = !hasMiss && accH > H - accH; bestQ = acc; }
-      }
-      if (hasMiss && H - accH - missH >= minH) {
-        const ql = acc + miss;
-        const lq = Math.floor(ql * inv);
-        const gl = lq * gScale;
-        const hl = (ql - lq * shift) * hScale;
-        const a = thresholdL1(gl, alpha);
-        const b = thresholdL1(G - gl, alpha);
-        const gain = (a * a) / (hl + lam) + (b * b) / (H - hl + lam) - parentScore;
-        if (gain > bestGain) { bestGain = gain; bestBin = s; bestDl = true; bestQ = ql; }
-      }
-    }
-    if (bestBin < 0) return;
-    const lq = Math.floor(bestQ * inv);
-    best.gain = bestGain;
-    best.feature = f;
-    best.bin = bestBin;
-    best.cat = null;
-    best.defaultLeft = bestDl;
-    best.GL[0] = lq * gScale;
-    best.HL = (bestQ - lq * shift) * hScale;
-    best.QL = bestQ;
-    best.QR = Q - bestQ;
-    const rq = Math.floor(best.QR * inv);
-    best.GR[0] = rq * gScale;
-    best.HR = (best.QR - rq * shift) * hScale;
-  }
-
-  /** One gradient channel, best cut (the boosting hot path): everything inline, no allocations. */
-  private scanNumeric1(best: Split, leaf: Leaf, hist: Float64Array, f: number, minH: number): void {
-    const p = this.p;
-    const base = this.mapper.offsets[f] * 2;
-    const nb = this.mapper.nBins[f];
-    const lam = p.lambda;
-    const alpha = p.alpha;
-    const H = leaf.H;
-    const G = leaf.G[0];
-    const tG = thresholdL1(G, alpha);
-    const parentScore = (tG * tG) / (H + lam);
-    const missH = hist[base];
-    const missG = hist[base + 1];
-    const hasMiss = missH > TINY;
-    let accH = 0;
-    let accG = 0;
-    let bestGain = best.gain;
-    let bestBin = -1;
-    let bestDl = false;
-    let bestHL = 0;
-    let bestGL = 0;
-    const sLo = this.binLo ? Math.max(1, this.binLo[f]) : 1;
-    const sHi = this.binHi ? Math.min(nb - 2, this.binHi[f] - 1) : nb - 2;
-    for (let s = sLo; s <= sHi; s++) {
-      const k = base + 2 * s;
-      accH += hist[k];
-      accG += hist[k + 1];
-      if (accH + missH < minH) continue;
-      if (H - accH < minH) break;
-      if (accH >= minH) {
-        // missing values to the right (or, with none seen, to the bigger child)
-        const a = thresholdL1(accG, alpha);
-        const b = thresholdL1(G - accG, alpha);
-        const gain = (a * a) / (accH + lam) + (b * b) / (H - accH + lam) - parentScore;
-        if (gain > bestGain) { bestGain = gain; bestBin = s; bestDl = !hasMiss && accH > H - accH; bestHL = accH; bestGL = accG; }
-      }
-      if (hasMiss && H - accH - missH >= minH) {
-        const hl = accH + missH;
-        const gl = accG + missG;
-        const a = thresholdL1(gl, alpha);
-        const b = thresholdL1(G - gl, alpha);
-        const gain = (a * a) / (hl + lam) + (b * b) / (H - hl + lam) - parentScore;
-        if (gain > bestGain) { bestGain = gain; bestBin = s; bestDl = true; bestHL = hl; bestGL = gl; }
-      }
-    }
-    if (bestBin < 0) return;
-    best.gain = bestGain;
-    best.feature = f;
-    best.bin = bestBin;
-    best.cat = null;
-    best.defaultLeft = bestDl;
-    best.HL = bestHL;
-    best.HR = H - bestHL;
-    best.GL[0] = bestGL;
-    best.GR[0] = G - bestGL;
-  }
-
-  private scanNumeric(best: Split, leaf: Leaf, hist: Float64Array, f: number, minH: number): void {
-    const { C, S, p } = this;
-    if (C === 1 && !p.randomSplits) { this.scanNumeric1(best, leaf, hist, f, minH); return; }
-    const base = this.mapper.offsets[f] * S;
-    const nb = this.mapper.nBins[f];
-    if (nb < 3) return;
-    const lam = p.lambda;
-    const parentScore = this.score(leaf.G, leaf.H, lam);
-    const missH = hist[base];
-    const acc = this.accG;
-    const withMiss = this.tmpG;
-    acc.fill(0);
-    let accH = 0;
-    const rLo = this.binLo ? Math.max(1, this.binLo[f]) : 1;
-    const rHi = this.binHi ? Math.min(nb - 1, this.binHi[f]) : nb - 1;
-    let lo = rLo;
-    let hi = Math.min(nb - 2, rHi - 1);
-    if (p.randomSplits) {
-      // the cut is drawn uniformly between the smallest and largest bins present in this node
-      let first = -1;
-      let last = -1;
-      for (let b = rLo; b <= rHi; b++) if (hist[base + b * S] > TINY) { if (first < 0) first = b; last = b; }
-      if (first < 0 || last <= first) return;
-      const cut = first + Math.floor(p.rng() * (last - first));
-      for (let b = rLo; b < cut; b++) {
-        const k = base + b * S;
-        accH += hist[k];
-        for (let c = 0; c < C; c++) acc[c] += hist[k + 1 + c];
-      }
-      lo = cut;
-      hi = cut;
-    }
-    for (let s = lo; s <= hi; s++) {
-      const k = base + s * S;
-      accH += hist[k];
-      for (let c = 0; c < C; c++) acc[c] += hist[k + 1 + c];
-      if (accH + missH < minH) continue;
-      if (leaf.H - accH < minH) break;
-      // missing values to the right
-      const gR = this.gainOf(leaf, accH, acc, minH, lam, parentScore);
-      if (missH > TINY) {
-        this.consider(best, leaf, gR, f, s, null, false, accH, acc);
-        for (let c = 0; c < C; c++) withMiss[c] = acc[c] + hist[base + 1 + c];
-        const gL = this.gainOf(leaf, accH + missH, withMiss, minH, lam, parentScore);
-        this.consider(best, leaf, gL, f, s, null, true, accH + missH, withMiss);
-      } else {
-        // no missing values seen here: at predict time they follow the bigger child
-        this.consider(best, leaf, gR, f, s, null, accH > leaf.H - accH, accH, acc);
-      }
-    }
-  }
-
-  private scanCategorical(best: Split, leaf: Leaf, hist: Float64Array, f: number, minH: number): void {
-    const { C, S, p } = this;
-    const base = this.mapper.offsets[f] * S;
-    const nb = this.mapper.nBins[f];
-    const lam = p.lambda + p.catL2;
-    const parentScore = this.score(leaf.G, leaf.H, lam);
-    const present: number[] = [];
-    const rLo = this.binLo ? Math.max(1, this.binLo[f]) : 1;
-    const rHi = this.binHi ? Math.min(nb - 1, this.binHi[f]) : nb - 1;
-    for (let b = rLo; b <= rHi; b++) if (hist[base + b * S] > TINY) present.push(b);
-    if (present.length < 2) return;
-    const missH = hist[base];
-    const bits = new Uint32Array(8);
-    const acc = this.accG;
-    const withMiss = this.tmpG;
-    const tryLeftSet = (HL: number): void => {
-      const gR = this.gainOf(leaf, HL, acc, minH, lam, parentScore);
-      if (missH > TINY) {
-        this.consider(best, leaf, gR, f, 0, bits, false, HL, acc);
-        for (let c = 0; c < C; c++) withMiss[c] = acc[c] + hist[base + 1 + c];
-        const gL = this.gainOf(leaf, HL + missH, withMiss, minH, lam, parentScore);
-        this.consider(best, leaf, gL, f, 0, bits, true, HL + missH, withMiss);
-      } else {
-        this.consider(best, leaf, gR, f, 0, bits, HL > leaf.H - HL, HL, acc);
-      }
-    };
-    const addBin = (b: number): number => {
-      bits[b >>> 5] |= 1 << (b & 31);
-      const k = base + b * S;
-      for (let c = 0; c < C; c++) acc[c] += hist[k + 1 + c];
-      return hist[k];
-    };
-    if (p.randomSplits) {
-      let HL = 0;
-      acc.fill(0);
-      let nLeft = 0;
-      for (const b of present) if (p.rng() < 0.5) { HL += addBin(b); nLeft++; }
-      if (nLeft === 0) HL += addBin(present[0]);
-      else if (nLeft === present.length) return;
-      tryLeftSet(HL);
-      return;
-    }
-    if (present.length <= p.maxCatOneHot) {
-      for (const b of present) {
-        bits.fill(0);
-        acc.fill(0);
-        tryLeftSet(addBin(b));
-      }
-      return;
-    }
-    // Sort categories by mean gradient (channel 0), then the best split is a prefix (Fisher 1958).
-    const key = new Map<number, number>();
-    for (const b of present) key.set(b, hist[base + b * S + 1] / (hist[base + b * S] + p.catSmooth));
-    present.sort((a, b) => key.get(a)! - key.get(b)!);
-    bits.fill(0);
-    acc.fill(0);
-    let HL = 0;
-    for (let i = 0; i + 1 < present.length; i++) {
-      HL += addBin(present[i]);
-      tryLeftSet(HL);
-    }
-  }
-}
-
-// ---- growth ----
+/** Bytes of histograms boosting may keep alive at once (subtraction trick) before it rebuilds instead. */
+export const HIST_MEMORY_BUDGET = 256 * 1024 * 1024;
 
 export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
   const { bins, nFeatures: F, mapper, gh, rows } = input;
   const C = input.nChannels;
   const S = C + 1;
   const off = mapper.offsets;
+  const forestMode = p.featuresPerNode > 0;
+  const finder = new SplitFinder(p, mapper, C);
   const packed = input.packed && C === 1 && !forestMode ? input.packed : null;
   finder.packed = packed;
   /** Histogram doubles per bin: one packed value, or [h, g...]. */
   const HS = packed ? 1 : S;
   const histSize = off[F] * HS;
-  const forestMode = p.featuresPerNode > 0;
-  const finder = new SplitFinder(p, mapper, C);
   const treeFeats = p.features;
   const allFeatures = treeFeats.length === F;
+  // histogram subtraction keeps one histogram per open leaf; past this budget (very wide tables) rebuild instead
+  const maxOpen = Number.isFinite(p.maxLeaves) ? p.maxLeaves : 2 ** Math.max(1, p.maxDepth || 16);
+  const keepHists = histSize * 8 * Math.min(maxOpen, 1024) <= (p.histMemoryBudget ?? HIST_MEMORY_BUDGET);
   const tmpRows = new Int32Array(input.nRows);
 
   // node storage (grown as plain arrays; converted to typed arrays at the end)
@@ -530,12 +133,13 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
   const nodeG: Float64Array[] = [];
   const begin: number[] = [];
   const end: number[] = [];
-  const newNode = (l: Omit<Leaf, 'node' | 'hist' | 'best'>): Leaf => {
+  // one object shape for every leaf (a spread would give each its own and slow every access)
+  const newNode = (b: number, e: number, depth: number, H: number, G: Float64Array, Q: number): Leaf => {
     const node = feature.length;
     feature.push(-1); splitBin.push(0); catBits.push(null); defaultLeft.push(0);
     left.push(-1); right.push(-1); gain.push(0);
-    nodeH.push(l.H); nodeG.push(l.G); begin.push(l.begin); end.push(l.end);
-    return { ...l, node, hist: null, best: null };
+    nodeH.push(H); nodeG.push(G); begin.push(b); end.push(e);
+    return { node, begin: b, end: e, depth, H, G, Q, hist: null, best: null };
   };
 
   const pool: Float64Array[] = [];
@@ -545,7 +149,8 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
     return h;
   };
   const buildHist = (h: Float64Array, b: number, e: number, feats: Int32Array, nf: number): void => {
-    if (packed) histPacked(h, bins, F, packed.q, rows, b, e, feats, nf);
+    if (input.parallel && nf === F && (packed || S === 2)) input.parallel.build(h, b, e, packed !== null);
+    else if (packed) histPacked(h, bins, F, packed.q, rows, b, e, feats, nf);
     else if (S === 2 && nf === F) histAll2(h, bins, F, gh, rows, b, e);
     else histList(h, bins, F, gh, S, rows, b, e, feats, nf);
   };
@@ -561,9 +166,8 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
   const binHi = new Int32Array(F);
   // Forest scratch histogram: all zero between nodes. Small nodes record the bin range they touch in the
   // same pass that fills the histogram, so both the split scan and the clean-up cost the range, not 256 bins.
-  const histFor = (leaf: Leaf, feats: Int32Array): boolean => {
+  const histFor = (leaf: Leaf, feats: Int32Array, nf: number): boolean => {
     const h = nodeScratch!;
-    const nf = feats.length;
     const small = leaf.end - leaf.begin < SMALL_NODE;
     if (!small) {
       histList(h, bins, F, gh, S, rows, leaf.begin, leaf.end, feats, nf);
@@ -589,10 +193,10 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
     finder.binHi = binHi;
     return true;
   };
-  const clearFor = (feats: Int32Array, small: boolean): void => {
+  const clearFor = (feats: Int32Array, nf: number, small: boolean): void => {
     const h = nodeScratch!;
-    if (!small) { zeroFeatures(h, off, S, feats, feats.length); return; }
-    for (let j = 0; j < feats.length; j++) {
+    if (!small) { zeroFeatures(h, off, S, feats, nf); return; }
+    for (let j = 0; j < nf; j++) {
       const f = feats[j];
       const base = off[f] * S;
       h.fill(0, base, base + S);
@@ -600,6 +204,7 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
     }
   };
   const order = Int32Array.from(treeFeats); // shuffled in place per node (partial Fisher-Yates)
+  const rest = new Int32Array(order.length);
   const findForest = (leaf: Leaf): Split | null => {
     // a fresh random subset per node; if none of it splits, look at the remaining features too
     const k = Math.min(p.featuresPerNode, order.length);
@@ -607,15 +212,15 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
       const j = i + Math.floor(p.rng() * (order.length - i));
       const t = order[i]; order[i] = order[j]; order[j] = t;
     }
-    const first = order.subarray(0, k);
-    let small = histFor(leaf, first);
-    const best = finder.find(leaf, nodeScratch!, first, k);
-    clearFor(first, small);
+    let small = histFor(leaf, order, k);
+    const best = finder.find(leaf, nodeScratch!, order, k);
+    clearFor(order, k, small);
     if (best || k === order.length) return best;
-    const rest = order.subarray(k);
-    small = histFor(leaf, rest);
-    const second = finder.find(leaf, nodeScratch!, rest, rest.length);
-    clearFor(rest, small);
+    const nr = order.length - k;
+    for (let i = 0; i < nr; i++) rest[i] = order[k + i];
+    small = histFor(leaf, rest, nr);
+    const second = finder.find(leaf, nodeScratch!, rest, nr);
+    clearFor(rest, nr, small);
     return second;
   };
   const isPure = (leaf: Leaf): boolean => {
@@ -639,13 +244,13 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
   }
   let Q0 = 0;
   if (packed) for (let i = 0; i < input.nRows; i++) Q0 += packed.q[rows[i]];
-  const root: Leaf = newNode({ begin: 0, end: input.nRows, depth: 0, H: H0, G: G0, Q: Q0 });
+  const root: Leaf = newNode(0, input.nRows, 0, H0, G0, Q0);
   const open: Leaf[] = [];
   const evaluate = (leaf: Leaf): void => {
     if (!canSplit(leaf)) { if (leaf.hist) { pool.push(leaf.hist); leaf.hist = null; } return; }
     leaf.best = forestMode ? findForest(leaf) : finder.find(leaf, leaf.hist!, treeFeats, treeFeats.length);
     if (leaf.best) open.push(leaf);
-    else if (leaf.hist) { pool.push(leaf.hist); leaf.hist = null; }
+    if (leaf.hist && (!leaf.best || !keepHists)) { pool.push(leaf.hist); leaf.hist = null; }
   };
   if (canSplit(root)) {
     if (!forestMode) {
@@ -672,7 +277,19 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
     const sb = sp.bin;
     let l = leaf.begin;
     let nr = 0;
-    if (!cat) {
+    if (!cat && input.binColumns) {
+      const col = input.binColumns[f];
+      const missLeft = dl ? 1 : 0;
+      for (let i = leaf.begin; i < leaf.end; i++) {
+        const r = rows[i];
+        const b = col[r];
+        const gl = b === 0 ? missLeft : (b <= sb ? 1 : 0);
+        rows[l] = r;
+        tmpRows[nr] = r;
+        l += gl;
+        nr += 1 - gl;
+      }
+    } else if (!cat) {
       // branch-free: a 50/50 split would mispredict half the time; write both places, advance one
       const missLeft = dl ? 1 : 0;
       for (let i = leaf.begin; i < leaf.end; i++) {
@@ -694,14 +311,21 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
     }
     rows.set(tmpRows.subarray(0, nr), l);
 
-    const L = newNode({ begin: leaf.begin, end: l, depth: leaf.depth + 1, H: sp.HL, G: Float64Array.from(sp.GL), Q: sp.QL });
-    const R = newNode({ begin: l, end: leaf.end, depth: leaf.depth + 1, H: sp.HR, G: Float64Array.from(sp.GR), Q: sp.QR });
+    const L = newNode(leaf.begin, l, leaf.depth + 1, sp.HL, sp.GL, sp.QL);
+    const R = newNode(l, leaf.end, leaf.depth + 1, sp.HR, sp.GR, sp.QR);
     const n = leaf.node;
     feature[n] = f; splitBin[n] = sb; catBits[n] = cat; defaultLeft[n] = dl ? 1 : 0;
     left[n] = L.node; right[n] = R.node; gain[n] = sp.gain;
     nLeaves++;
 
-    if (!forestMode) {
+    if (!forestMode && !keepHists) {
+      // low-memory mode (very wide data): no histograms kept between steps, both children built directly
+      for (const child of [L, R]) {
+        if (!canSplit(child)) continue;
+        child.hist = takeHist();
+        buildHist(child.hist, child.begin, child.end, treeFeats, treeFeats.length);
+      }
+    } else if (!forestMode) {
       const parentHist = leaf.hist!;
       leaf.hist = null;
       if (canSplit(L) || canSplit(R)) {
