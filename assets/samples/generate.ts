@@ -4,20 +4,10 @@
 // tenure, satisfaction, discount), so a model has something true to find.
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../../electron/engine/util/random.ts';
 
 const ROWS = 2000;
 const OUT = fileURLToPath(new URL('./customers.csv', import.meta.url));
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rnd = mulberry32(20240601);
 const pick = <T>(xs: readonly T[], w?: readonly number[]): T => {

@@ -4,11 +4,9 @@
 // cannot start, this thread simply reads on to the end: same result, only slower.
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CancelledError } from '../util/errors.ts';
+import { findWorkerFile, workerEntry } from '../util/worker-entry.ts';
 import type { BuilderState, ColumnBuilder } from './column-builder.ts';
 import { NotUtf8Error, RangeParser, type RangeSpec } from './parse-range.ts';
 
@@ -47,23 +45,7 @@ type WorkerMsg = WorkerDone | { type: 'progress'; bytesRead: number; rows: numbe
 
 /** The worker's entry file, or null when it is not available (then the import uses one thread). */
 function workerFile(): string | null {
-  if (process.env.AUGUR_IMPORT_WORKER_PATH) return process.env.AUGUR_IMPORT_WORKER_PATH;
-  const metaUrl = (import.meta as { url?: string }).url;
-  if (!metaUrl) return null;
-  for (const name of ['import-worker.ts', 'import-worker.cjs', 'import-worker.js']) {
-    const f = fileURLToPath(new URL(`./${name}`, metaUrl));
-    if (fs.existsSync(f)) return f;
-  }
-  return null;
-}
-
-/** Node 20 workers do not inherit `--import tsx`; a .ts entry starts from a bootstrap that registers it. */
-function workerEntry(file: string): string | URL {
-  if (!file.endsWith('.ts')) return file;
-  const req = createRequire(file);
-  const api = pathToFileURL(path.join(path.dirname(req.resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
-  const code = `import { register } from ${JSON.stringify(api)}; register(); await import(${JSON.stringify(pathToFileURL(file).href)});`;
-  return new URL('data:text/javascript,' + encodeURIComponent(code));
+  return findWorkerFile('import-worker', (import.meta as { url?: string }).url, 'AUGUR_IMPORT_WORKER_PATH');
 }
 
 /** Offset just after the first line break at or after the middle of the data, or -1. */

@@ -1,4 +1,5 @@
 import type { Dataset, FeatureSpec, ModelFamily, TaskInfo } from './types.ts';
+import { mulberry32 } from '../util/random.ts';
 
 /**
  * Helpers for the shared model-family conformance suite (test/models/conformance.test.ts): tiny
@@ -33,16 +34,7 @@ export const TASKS: Record<'binary' | 'multiclass' | 'regression', TaskInfo> = {
 };
 
 /** Small seeded PRNG (mulberry32) so every run builds the same data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 /**
  * Toy data: two numeric features and one categorical ('red' | 'green' | 'blue'), with a clear signal in

@@ -1,12 +1,9 @@
 // A pool of worker threads running requests by seq number. Requests queue until a worker is free;
 // cancelling a request asks its worker to stop and, if it has not replied within the grace
 // period, terminates it and starts a replacement (re-sent the pool's init payload).
-import fs from 'node:fs';
-import path from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type TransferListItem } from 'node:worker_threads';
 import { CancelledError } from '../util/errors.ts';
+import { findWorkerFile, workerEntry } from '../util/worker-entry.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import { deserializeError } from './protocol.ts';
 
@@ -26,33 +23,11 @@ export interface CallOptions {
   onProgress?: (payload: unknown) => void;
 }
 
-/**
- * The worker entry file: AUGUR_WORKER_PATH if set; else worker.ts beside this module (tsx, tests);
- * else worker.cjs beside the bundle (the Electron build bundles this module into one .cjs file).
- */
+/** The search worker's entry file (AUGUR_WORKER_PATH overrides; see findWorkerFile). */
 export function resolveWorkerPath(): string {
-  if (process.env.AUGUR_WORKER_PATH) return process.env.AUGUR_WORKER_PATH;
-  const metaUrl = (import.meta as { url?: string }).url;
-  if (metaUrl) {
-    const ts = fileURLToPath(new URL('./worker.ts', metaUrl));
-    if (fs.existsSync(ts)) return ts;
-    const js = fileURLToPath(new URL('./worker.cjs', metaUrl));
-    if (fs.existsSync(js)) return js;
-  }
-  if (typeof __dirname !== 'undefined') return path.join(__dirname, 'worker.cjs');
-  throw new Error('Cannot find the search worker file; set AUGUR_WORKER_PATH.');
-}
-
-/**
- * Node 20 workers do not pick up `--import tsx` (neither inherited nor passed in execArgv), so a
- * .ts entry starts from a tiny ESM bootstrap that registers tsx in the worker, then imports it.
- */
-function workerEntry(file: string): string | URL {
-  if (!file.endsWith('.ts')) return file;
-  const req = createRequire(file);
-  const api = pathToFileURL(path.join(path.dirname(req.resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
-  const code = `import { register } from ${JSON.stringify(api)}; register(); await import(${JSON.stringify(pathToFileURL(file).href)});`;
-  return new URL('data:text/javascript,' + encodeURIComponent(code));
+  const f = findWorkerFile('worker', (import.meta as { url?: string }).url, 'AUGUR_WORKER_PATH');
+  if (!f) throw new Error('Cannot find the search worker file; set AUGUR_WORKER_PATH.');
+  return f;
 }
 
 interface Pending {

@@ -1,7 +1,7 @@
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { TfModule } from '../../tf/backend.ts';
 import type { MlpActivation } from './params.ts';
-import { mulberry32, gaussian } from './random.ts';
+import { mulberry32, gaussian } from '../../util/random.ts';
 
 // The network as plain tensors, with our own forward pass and hand-written gradients.
 // Why not tf.layers + model.fit: on the wasm backend, tf.matMul with transposeA/transposeB (what the

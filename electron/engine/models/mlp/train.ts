@@ -5,7 +5,7 @@ import type { FitProgress } from '../types.ts';
 import { throwIfAborted } from '../../util/errors.ts';
 import type { MlpParams } from './params.ts';
 import { type Architecture, type Weights, BN_MOMENTUM, forward, groupWeights, initialWeights, rawOutputs } from './network.ts';
-import { mulberry32, shuffleInPlace } from './random.ts';
+import { mulberry32, shuffleInPlace } from '../../util/random.ts';
 import { JsAdam } from './adam.ts';
 
 /** Rows as the network eats them; y is 0/1 (binary), the class index (multiclass) or the standardised value (regression). */

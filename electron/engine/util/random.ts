@@ -1,4 +1,4 @@
-// Small seeded PRNG so initial weights and batch order do not depend on tfjs' global random state.
+// Small seeded PRNG helpers: the same seed gives the same data, weights and batch order on every machine.
 
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
