@@ -35,8 +35,9 @@ export interface GbdtParams {
    */
   quantizedGradients: boolean;
   /**
-   * Threads for one model: >1 builds histograms data-parallel with helper threads on shared memory
-   * (tables of 30k+ rows). The search usually runs trials in parallel instead and keeps this at 1.
+   * Threads for one model: >1 shares histograms, split scans and row partitions with helper threads on
+   * shared memory (tables of 30k+ rows; same model as 1 thread). The search usually runs trials in
+   * parallel instead and keeps this at 1.
    */
   threads: number;
 }

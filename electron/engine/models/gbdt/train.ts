@@ -1,5 +1,6 @@
 import type { Dataset, FitContext, TaskInfo } from '../types.ts';
 import { applyBinMapper, BIN_STRIDE, fitBinMapper } from '../trees/binning.ts';
+import { BoostEngine } from '../trees/boost-engine.ts';
 import { HistThreads, shareCopy } from '../trees/parallel.ts';
 import { checkTrainData, targetScale, Yielder } from '../trees/checks.ts';
 import { FlatBuilder, gainImportance } from '../trees/flat.ts';
@@ -50,8 +51,20 @@ export async function trainGbdt(train: Dataset, task: TaskInfo, p: GbdtParams, c
   const quantize = p.quantizedGradients && n >= QUANTIZE_MIN_ROWS && !mapper.isCat.some((c) => c === 1);
   const qArr = quantize || useThreads ? f64(n) : undefined;
   const q = quantize ? qArr : undefined;
-  const threads = useThreads
+  // numeric tables: the boosting engine (with helper threads if asked); else helpers only build histograms
+  const numericOnly = !mapper.isCat.some((c) => c === 1);
+  const nSlots = Math.min(p.maxLeaves + 2, Math.floor(ENGINE_MEMORY / (F * BIN_STRIDE * 2 * 8)));
+  const useEngine = numericOnly && nSlots >= p.maxLeaves + 2;
+  let engine: BoostEngine | undefined;
+  if (useEngine) {
+    const engineArrays = { bins, binCols: columnMajor(binned.byColumn, n, useThreads), nRows: n, nFeatures: F,
+      nBins: useThreads ? shareCopy(mapper.nBins) : mapper.nBins, rows, gh, q: qArr ?? new Float64Array(0) };
     // helpers that cannot start (restricted environment) only cost speed: train on this thread
+    engine = await BoostEngine.create(engineArrays, nSlots, useThreads ? p.threads : 1)
+      .catch(() => BoostEngine.create(engineArrays, nSlots, 1))
+      .catch(() => undefined); // no engine at all: the plain path below
+  }
+  const threads = useThreads && !engine
     ? await HistThreads.start(p.threads, { bins, nFeatures: F, rows, gh, q: qArr! }, F * BIN_STRIDE * 2).catch(() => undefined)
     : undefined;
 
@@ -89,7 +102,7 @@ export async function trainGbdt(train: Dataset, task: TaskInfo, p: GbdtParams, c
           : allFeatures;
         const packed = q ? packGradients(gh, rows, nSample, q, roundRng) : undefined;
         const tree = growTree(
-          { bins, binColumns: binned.byColumn, nFeatures: F, mapper, gh, nChannels: 1, rows, nRows: nSample, packed, parallel: threads },
+          { bins, binColumns: binned.byColumn, nFeatures: F, mapper, gh, nChannels: 1, rows, nRows: nSample, packed, parallel: threads, engine },
           {
             maxDepth: p.maxDepth, maxLeaves: p.maxLeaves, minChildWeight: p.minChildWeight, minDataInLeaf: p.minDataInLeaf,
             minSplitGain: p.minSplitGain, lambda: p.lambda, alpha: p.alpha, catL2: p.catL2, catSmooth: p.catSmooth,
@@ -126,6 +139,7 @@ export async function trainGbdt(train: Dataset, task: TaskInfo, p: GbdtParams, c
     }
   } finally {
     threads?.close();
+    engine?.close();
   }
 
   const keepRounds = valid && bestRound >= 0 ? bestRound + 1 : roundsDone;
@@ -145,6 +159,15 @@ export async function trainGbdt(train: Dataset, task: TaskInfo, p: GbdtParams, c
 }
 
 const QUANTIZE_MIN_ROWS = 20_000;
+/** Bytes of histogram slots the boosting engine may hold (one per open leaf); deeper trees use the plain path. */
+const ENGINE_MEMORY = 64 * 1024 * 1024;
+
+/** One column-major copy of the bins (a feature's bins by row at f * n), on shared memory for helpers. */
+function columnMajor(byColumn: Uint8Array[], n: number, shared: boolean): Uint8Array {
+  const out = new Uint8Array(shared ? new SharedArrayBuffer(n * byColumn.length) : new ArrayBuffer(n * byColumn.length));
+  for (let f = 0; f < byColumn.length; f++) out.set(byColumn[f], f * n);
+  return out;
+}
 /** Below this, waking helper threads costs more than it saves. */
 const PARALLEL_MIN_ROWS = 30_000;
 
@@ -173,10 +196,20 @@ export function packGradients(gh: Float64Array, rows: Int32Array, nSample: numbe
   const hScale = maxH / hMax;
   const gInv = 1 / gScale;
   const hInv = 1 / hScale;
+  // the rounding noise of row r is a hash of (seed, r): a quarter cheaper than two generator draws per
+  // row and independent of the order rows are visited; 16 bits per draw are plenty for 4-8 bit levels
+  const seed = Math.floor(rng() * 4294967296) | 0;
+  const U = 1 / 65536;
   for (let i = 0; i < nSample; i++) {
     const r = rows[i];
-    const gq = Math.min(gMax, Math.max(-gMax, Math.floor(gh[2 * r + 1] * gInv + rng())));
-    const hq = Math.min(hMax, Math.floor(gh[2 * r] * hInv + rng()));
+    let x = Math.imul(r ^ seed, 0x9e3779b1);
+    x ^= x >>> 16;
+    x = Math.imul(x, 0x85ebca6b);
+    x ^= x >>> 13;
+    x = Math.imul(x, 0xc2b2ae35);
+    x ^= x >>> 16;
+    const gq = Math.min(gMax, Math.max(-gMax, Math.floor(gh[2 * r + 1] * gInv + ((x & 0xffff) + 0.5) * U)));
+    const hq = Math.min(hMax, Math.floor(gh[2 * r] * hInv + ((x >>> 16) + 0.5) * U));
     q[r] = gq * shift + hq;
   }
   return { q, shift, gScale, hScale };

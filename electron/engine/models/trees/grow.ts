@@ -1,5 +1,6 @@
 import type { BinMapper } from './binning.ts';
 import { histAll2, histList, histPacked, zeroFeatures } from './histogram.ts';
+import { type BoostEngine, RESULT, type ScanLeaf } from './boost-engine.ts';
 import type { ParallelHist } from './parallel.ts';
 import type { Rng } from './rng.ts';
 import { type Leaf, type Split, SplitFinder, thresholdL1, TINY } from './split.ts';
@@ -61,6 +62,11 @@ export interface GrowInput {
   packed?: PackedGradients;
   /** Helper threads for all-feature boosting histograms (shared-memory copies of bins, rows, gh, q). */
   parallel?: ParallelHist;
+  /**
+   * Boosting on numeric features with all of them: histograms, scans and partitions run in this engine
+   * (over the same bins, rows, gh and q), threaded or not, with the same result either way.
+   */
+  engine?: BoostEngine;
 }
 
 /**
@@ -139,7 +145,7 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
     feature.push(-1); splitBin.push(0); catBits.push(null); defaultLeft.push(0);
     left.push(-1); right.push(-1); gain.push(0);
     nodeH.push(H); nodeG.push(G); begin.push(b); end.push(e);
-    return { node, begin: b, end: e, depth, H, G, Q, hist: null, best: null };
+    return { node, begin: b, end: e, depth, H, G, Q, hist: null, slot: -1, best: null };
   };
 
   const pool: Float64Array[] = [];
@@ -252,7 +258,56 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
     if (leaf.best) open.push(leaf);
     if (leaf.hist && (!leaf.best || !keepHists)) { pool.push(leaf.hist); leaf.hist = null; }
   };
-  if (canSplit(root)) {
+  // the engine path: numeric boosting trees over all features (the common, hot case)
+  const eng = input.engine && !forestMode && C === 1 && allFeatures && !p.randomSplits && keepHists &&
+    Math.min(maxOpen, 1 << 20) + 2 <= input.engine.nSlots && !mapper.isCat.some((c) => c === 1) ? input.engine : null;
+  const stepParams = {
+    packed: packed !== null, shift: packed?.shift ?? 1, gScale: packed?.gScale ?? 1, hScale: packed?.hScale ?? 1,
+    lambda: p.lambda, alpha: p.alpha,
+  };
+  const out = new Float64Array(2 * RESULT);
+  const gainFloor = Math.max(p.minSplitGain, 0);
+  const scanOf = (leaf: Leaf): ScanLeaf => {
+    const count = leaf.end - leaf.begin;
+    const minH = Math.max(p.minChildWeight, count > 0 ? (p.minDataInLeaf * leaf.H) / count : 0, TINY);
+    return { slot: leaf.slot, Q: leaf.Q, H: leaf.H, G: leaf.G[0], minH };
+  };
+  /** The engine's scan result at out[o..] becomes leaf.best and opens the leaf, or frees its slot (thresholds as SplitFinder.find). */
+  const settle = (leaf: Leaf, o: number): void => {
+    const g = out[o];
+    const parentScore = finder.score(leaf.G, leaf.H, p.lambda);
+    if (out[o + 1] < 0 || !(g > gainFloor) || g <= 1e-10 * Math.abs(parentScore)) {
+      eng!.release(leaf.slot);
+      leaf.slot = -1;
+      return;
+    }
+    const HL = out[o + 4];
+    const GL = new Float64Array(1);
+    const GR = new Float64Array(1);
+    let HR: number;
+    const QL = out[o + 6];
+    const QR = packed ? leaf.Q - QL : 0;
+    if (packed) {
+      GL[0] = Math.floor(QL / packed.shift) * packed.gScale;
+      const rq = Math.floor(QR / packed.shift);
+      GR[0] = rq * packed.gScale;
+      HR = (QR - rq * packed.shift) * packed.hScale;
+    } else {
+      GL[0] = out[o + 5];
+      GR[0] = leaf.G[0] - GL[0];
+      HR = leaf.H - HL;
+    }
+    leaf.best = { gain: g, feature: out[o + 1], bin: out[o + 2], cat: null, defaultLeft: out[o + 3] === 1, HL, GL, HR, GR, QL, QR };
+    open.push(leaf);
+  };
+  if (eng) {
+    eng.reset();
+    if (canSplit(root)) {
+      root.slot = eng.alloc();
+      eng.step(stepParams, root.slot, -1, 0, input.nRows, [scanOf(root)], out);
+      settle(root, 0);
+    }
+  } else if (canSplit(root)) {
     if (!forestMode) {
       root.hist = takeHist();
       buildHist(root.hist, 0, input.nRows, treeFeats, treeFeats.length);
@@ -277,7 +332,9 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
     const sb = sp.bin;
     let l = leaf.begin;
     let nr = 0;
-    if (!cat && input.binColumns) {
+    if (eng) {
+      l = leaf.begin + eng.partition(leaf.begin, leaf.end, f, sb, dl);
+    } else if (!cat && input.binColumns) {
       const col = input.binColumns[f];
       const missLeft = dl ? 1 : 0;
       for (let i = leaf.begin; i < leaf.end; i++) {
@@ -309,7 +366,7 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
         if (goLeft) rows[l++] = r; else tmpRows[nr++] = r;
       }
     }
-    rows.set(tmpRows.subarray(0, nr), l);
+    if (!eng) rows.set(tmpRows.subarray(0, nr), l);
 
     const L = newNode(leaf.begin, l, leaf.depth + 1, sp.HL, sp.GL, sp.QL);
     const R = newNode(l, leaf.end, leaf.depth + 1, sp.HR, sp.GR, sp.QR);
@@ -318,6 +375,25 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
     left[n] = L.node; right[n] = R.node; gain[n] = sp.gain;
     nLeaves++;
 
+    if (eng) {
+      const parentSlot = leaf.slot;
+      leaf.slot = -1;
+      const canL = canSplit(L);
+      const canR = canSplit(R);
+      if (canL || canR) {
+        const [small, large] = L.end - L.begin <= R.end - R.begin ? [L, R] : [R, L];
+        small.slot = eng.alloc();
+        large.slot = parentSlot;
+        const scans: ScanLeaf[] = [];
+        if (canL) scans.push(scanOf(L));
+        if (canR) scans.push(scanOf(R));
+        // one step: smaller child's histogram, subtraction for the larger, scans of both
+        eng.step(stepParams, small.slot, parentSlot, small.begin, small.end, scans, out);
+        if (canL) settle(L, 0); else { eng.release(L.slot); L.slot = -1; }
+        if (canR) settle(R, canL ? RESULT : 0); else { eng.release(R.slot); R.slot = -1; }
+      } else eng.release(parentSlot);
+      continue;
+    }
     if (!forestMode && !keepHists) {
       // low-memory mode (very wide data): no histograms kept between steps, both children built directly
       for (const child of [L, R]) {

@@ -31,6 +31,8 @@ export interface Leaf {
   /** Packed mode: packed sum of the leaf's rows. */
   Q: number;
   hist: Float64Array | null;
+  /** Histogram slot in a BoostEngine (-1: none). */
+  slot: number;
   best: Split | null;
 }
 
