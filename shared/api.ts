@@ -112,7 +112,9 @@ export interface RunSummary {
   classes?: string[];
   metric: string;
   lowerIsBetter: boolean;
+  /** The best rows (at most 100, best first); `modelsTried` counts them all. */
   leaderboard: LeaderboardRow[];
+  modelsTried: number;
   best: LeaderboardRow;
   elapsedS: number;
   budgetS: number;

@@ -137,7 +137,7 @@ export const trainCommand: CliCommand = {
       const parts = Object.entries(test).filter(([k]) => k !== 'rows').map(([k, v]) => `${k} ${formatScore(k as MetricName, v)}`);
       say(`On the ${test.rows} held-out rows: ${parts.join(', ')}.`);
     }
-    say(`Tried ${s.leaderboard.length} models in ${s.elapsedS.toFixed(1)} s.${typeof flags.out === 'string' ? ` Saved to ${path.join(flags.out, 'model.json')}.` : ''}`);
+    say(`Tried ${s.modelsTried} models in ${s.elapsedS.toFixed(1)} s.${typeof flags.out === 'string' ? ` Saved to ${path.join(flags.out, 'model.json')}.` : ''}`);
     return 0;
   },
 };

@@ -18,6 +18,9 @@ describe('runAutoML', () => {
     expect(baseline.score).toBeCloseTo(0.5, 5);
     expect(s.best.score).toBeGreaterThan(0.8);
     expect(s.leaderboard.filter((r) => r.family === 'linear')).toHaveLength(4);
+    // Every trial is counted, including the baseline (the leaderboard itself keeps at most the best 100).
+    expect(s.modelsTried).toBe(s.leaderboard.length);
+    expect(events.filter((e) => e.type === 'trial')).toHaveLength(s.modelsTried);
     expect(s.leaderboard[0].score).toBe(Math.max(...s.leaderboard.filter((r) => r.status === 'done').map((r) => r.score)));
     expect(s.leaderboard.some((r) => /^Linear model #\d+$/.test(r.model))).toBe(true);
     expect(s.sentence).toMatch(/^The best model is right \d+% of the time; guessing the most common answer would be right \d+%\.$/);

@@ -26,7 +26,7 @@ export function ResultsScreen() {
               ? `Predicts one of: ${run.classes.slice(0, 6).join(', ')}${run.classes.length > 6 ? ', …' : ''}.`
               : `Predicts ${taskWords(run.task)}.`}{' '}
             Chosen from{' '}
-            {plural(run.leaderboard.length, 'model')} in {formatDuration(run.elapsedS)}
+            {plural(run.modelsTried, 'model')} in {formatDuration(run.elapsedS)}
             {run.cancelled ? ' (stopped early)' : ''}.
           </span>
         </div>

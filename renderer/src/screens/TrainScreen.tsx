@@ -144,7 +144,7 @@ function RunDone() {
       </p>
       {run.note && <p className="muted">{run.note}</p>}
       <p className="muted">
-        {plural(run.leaderboard.length, 'model')} tried in {formatDuration(run.elapsedS)}{run.cancelled && !run.note ? ' before you stopped the search' : ''}.
+        {plural(run.modelsTried, 'model')} tried in {formatDuration(run.elapsedS)}{run.cancelled && !run.note ? ' before you stopped the search' : ''}.
       </p>
       <div className="actions">
         <button type="button" className="btn btn--primary btn--big" onClick={() => goTo('results')} data-testid="to-results">
