@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 as rand } from '../../electron/engine/util/random.ts';
 import { computeMetric } from '../../electron/engine/evaluate/metrics.ts';
 import { extraTreesFamily, type ForestParams, randomForestFamily } from '../../electron/engine/models/forest/index.ts';
 import type { Dataset, FeatureSpec, ModelFamily, TaskInfo } from '../../electron/engine/models/types.ts';
@@ -7,16 +8,6 @@ import { isCancelled } from '../../electron/engine/util/errors.ts';
 const BIN: TaskInfo = { task: 'binary', nClasses: 2 };
 const MULTI: TaskInfo = { task: 'multiclass', nClasses: 3 };
 const REG: TaskInfo = { task: 'regression', nClasses: 1 };
-
-function rand(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const num = (name: string): FeatureSpec => ({ name, kind: 'numeric' });
 const colour: FeatureSpec = { name: 'colour', kind: 'categorical', categories: ['red', 'green', 'blue', 'grey'] };

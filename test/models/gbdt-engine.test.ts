@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 as rand } from '../../electron/engine/util/random.ts';
 import { BoostEngine, type EngineArrays, RESULT } from '../../electron/engine/models/trees/boost-engine.ts';
 
 // The boosting engine must give the same histograms, splits and partitions with helper threads as without:
 // the model may not depend on the thread count or on when a helper wakes up.
-
-function rand(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const N = 50_000;
 const F = 7;
