@@ -259,7 +259,7 @@ async function importWith(
   };
   let parsed: ParseResult;
   try {
-    if (canParallelize(fileBytes, src.encoding)) parsed = await parseWithTwoThreads(spec, fileBytes, { signal, onProgress: report });
+    if (await canParallelize(fileBytes, src.encoding)) parsed = await parseWithTwoThreads(spec, fileBytes, { signal, onProgress: report });
     else {
       const parser = new RangeParser(spec);
       try {

@@ -62,13 +62,31 @@ async function splitPoint(filePath: string, start: number, fileBytes: number): P
   }
 }
 
-export function canParallelize(fileBytes: number, encoding: string): boolean {
+export async function canParallelize(fileBytes: number, encoding: string): Promise<boolean> {
   const cores = os.availableParallelism ? os.availableParallelism() : os.cpus().length;
   if (fileBytes < parallelPolicy.minBytes || cores < 2) return false;
   if (!(encoding === 'utf-8' || encoding === 'utf-8-bom' || encoding === 'windows-1252')) return false;
-  // loadavg is 0 on Windows, where this check then always allows the second thread.
-  if (!parallelPolicy.ignoreLoad && os.loadavg()[0] > cores - 1) return false;
-  return workerFile() !== null;
+  if (workerFile() === null) return false;
+  return parallelPolicy.ignoreLoad || (await idleCores(100)) >= 0.8;
+}
+
+/**
+ * Idle cores right now, from the system's CPU counters over `ms` milliseconds. (The load average
+ * lags by a minute, so right after other heavy work it would keep a free core unused; it is also 0
+ * on Windows.) Costs `ms` once per big file.
+ */
+async function idleCores(ms: number): Promise<number> {
+  const sample = () => os.cpus().reduce((acc, c) => {
+    const t = c.times;
+    acc.idle += t.idle;
+    acc.total += t.user + t.nice + t.sys + t.idle + t.irq;
+    return acc;
+  }, { idle: 0, total: 0 });
+  const a = sample();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = sample();
+  const total = b.total - a.total;
+  return total > 0 ? ((b.idle - a.idle) / total) * os.cpus().length : 0;
 }
 
 /**
