@@ -1,4 +1,7 @@
 import { Worker } from 'node:worker_threads';
+import { histAll2, histPacked } from './histogram.ts';
+
+const ALL_FEATURES = new Int32Array(0);
 
 /**
  * Data-parallel histogram building (LightGBM's data-parallel idea, on one machine): the rows of a leaf are
@@ -144,28 +147,11 @@ export class HistThreads implements ParallelHist {
     }
   }
 
+  /** A helper's block done on this thread, with the same kernels the single-thread path uses. */
   private local(hist: Float64Array, begin: number, end: number, packed: boolean): void {
     const { bins, nFeatures: F, rows, gh, q } = this.shared;
-    if (packed) {
-      for (let i = begin; i < end; i++) {
-        const r = rows[i];
-        const v = q[r];
-        const base = r * F;
-        for (let f = 0; f < F; f++) hist[(f << 8) + bins[base + f]] += v;
-      }
-      return;
-    }
-    for (let i = begin; i < end; i++) {
-      const r = rows[i];
-      const h = gh[2 * r];
-      const g = gh[2 * r + 1];
-      const base = r * F;
-      for (let f = 0; f < F; f++) {
-        const k = (f << 9) + (bins[base + f] << 1);
-        hist[k] += h;
-        hist[k + 1] += g;
-      }
-    }
+    if (packed) histPacked(hist, bins, F, q, rows, begin, end, ALL_FEATURES, F); // nf === F: the feature list is not read
+    else histAll2(hist, bins, F, gh, rows, begin, end);
   }
 
   close(): void {
