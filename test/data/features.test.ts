@@ -54,6 +54,27 @@ describe('prepareTraining', () => {
     expect(prepareTraining(table, { target: 'y', ignore: ['cabin'] }).dataset.features.map((f) => f.name)).toEqual(['visits']);
   });
 
+  it('turns the most common words of free text into features that survive a save and reload', async () => {
+    // Passenger names: the title ("Mr.", "Mrs.", "Master") is the useful part; the rest is unique.
+    const titles = ['Mr.', 'Mrs.', 'Miss', 'Master'];
+    const rows = Array.from({ length: 200 }, (_, i) => `${i % 7},"Surname${i}, ${titles[i % 4]} Given${i}",${i % 4 === 0 ? 'no' : 'yes'}`);
+    const table = await tableOf('visits,name,y\n' + rows.join('\n'));
+    const p = prepareTraining(table, { target: 'y' });
+    const names = p.dataset.features.map((f) => f.name);
+    expect(names).toEqual(['visits', 'name contains "master"', 'name contains "miss"', 'name contains "mr"', 'name contains "mrs"']);
+    // row 0 is "Mr.", row 1 "Mrs.": each sets only its own word
+    expect(p.dataset.columns.slice(1).map((c) => c[0])).toEqual([0, 0, 1, 0]);
+    expect(p.dataset.columns.slice(1).map((c) => c[1])).toEqual([0, 0, 0, 1]);
+    // the same words on new rows after a save and reload; unseen words set nothing
+    const back = FeatureEncoder.fromJSON(JSON.parse(JSON.stringify(p.encoder.toJSON())));
+    const fresh = back.encode(await tableOf('visits,name,y\n3,"Smith, Master Tom",no\n1,"Doe, Dr. Jane",yes\n2,,no'));
+    expect(fresh.columns.slice(1).map((c) => Array.from(c))).toEqual([[1, 0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0]]);
+    // a damaged word list is refused in plain words
+    const json = JSON.parse(JSON.stringify(p.encoder.toJSON()));
+    json.sources.find((s: { kind: string }) => s.kind === 'words').words = [1, 2];
+    expect(() => FeatureEncoder.fromJSON(json)).toThrow(/damaged/);
+  });
+
   it('makes the interesting outcome class 1', async () => {
     const mk = (labels: string[]) => tableOf('x,y\n' + labels.map((l, i) => `${i % 3},${l}`).join('\n'));
     const cls = async (labels: string[]) => prepareTraining(await mk(labels), { target: 'y' }).target.classes;

@@ -144,6 +144,30 @@ describe('linear family behaviour', () => {
     expect(isCancelled(err)).toBe(true);
   });
 
+  it('with bins, learns an effect that is not a straight line (risk high at both ends) and keeps it through a save', async () => {
+    const r = rng(5);
+    const n = 600;
+    const x = Float64Array.from({ length: n }, () => r() * 10 - 5);
+    const noise = Float64Array.from({ length: n }, () => r());
+    const y = Float64Array.from(x, (v) => (Math.abs(v) + (r() - 0.5) * 3 > 2.5 ? 1 : 0));
+    x[7] = NaN; // a missing value has no bin
+    const data: Dataset = { features: [{ name: 'x', kind: 'numeric' }, { name: 'noise', kind: 'numeric' }], nRows: n, columns: [x, noise], y };
+    const auc = async (bins: number) => {
+      const fitted = await linearFamily.fit(data, task, params({ bins }), { seed: 0 });
+      return { fitted, auc: computeMetric('roc_auc', task, y, fitted.predict(data)) };
+    };
+    const straight = await auc(0);
+    const bent = await auc(8);
+    expect(straight.auc).toBeLessThan(0.65);
+    expect(bent.auc).toBeGreaterThan(0.8);
+    const imp = bent.fitted.featureImportance!();
+    expect(imp[0]).toBeGreaterThan(3 * imp[1]);
+    const json = JSON.parse(JSON.stringify(bent.fitted.toJSON()));
+    expect(Array.from((await linearFamily.fromJSON(json)).predict(data))).toEqual(Array.from(bent.fitted.predict(data)));
+    json.recipe.steps.find((st: { kind: string }) => st.kind === 'bins').edges.reverse();
+    await expect(linearFamily.fromJSON(json)).rejects.toThrow(/damaged/);
+  });
+
   it('refuses a saved model whose numbers were tampered with', async () => {
     const data = tiny([0, 0, 1, 0, 1, 0, 1, 1, 1, 1]);
     const json = JSON.parse(JSON.stringify((await linearFamily.fit(data, task, params(), { seed: 0 })).toJSON()));

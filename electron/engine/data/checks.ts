@@ -5,7 +5,7 @@ import { UserError } from '../util/errors.ts';
 import { isCoded, type Column, type Table } from './table.ts';
 import { applyTypeOverrides } from './table-ops.ts';
 import { analyzeTarget, findTargetColumn, type TargetAnalysis } from './target.ts';
-import { IMBALANCE_RATIO_FOR_WEIGHTS, isFeatureType } from './features.ts';
+import { IMBALANCE_RATIO_FOR_WEIGHTS, isFeatureType, textUseSentence } from './features.ts';
 import { checkLeak, leakContext } from './leakage.ts';
 import { detectPii, PII_WORDS } from './pii.ts';
 
@@ -135,7 +135,7 @@ function columnFindings(col: Column, n: number): Finding[] {
       severity: 'info',
       column: name,
       message: `"${name}" is free text or has too many different values (${fmt(col.dictionary.length)}) to learn from as categories.`,
-      suggestion: 'Augur leaves it out. If it holds a few repeated labels, mark it as a category.',
+      suggestion: `${textUseSentence(col, n)} If it holds a few repeated labels, mark it as a category.`,
       actions: [{ kind: 'set_type', column: name, type: 'categorical', label: 'Treat as categories' }],
     });
   } else if (col.type === 'categorical' && col.dictionary.length > 200) {

@@ -25,7 +25,10 @@ export type FeatureSource =
   | { kind: 'date'; column: string; parts: DatePart[] }
   // Free text and identifiers are not features, but whether a row has one often is
   // (a cabin number recorded, a referral code given): 1 = filled in, 0 = empty.
-  | { kind: 'filled'; column: string };
+  | { kind: 'filled'; column: string }
+  // Free text's common words, each a 0/1 feature ("Mr." in a name, "refund" in a note); chosen by how
+  // many rows use them, never by the target, so validation scores stay honest.
+  | { kind: 'words'; column: string; words: string[] };
 
 export interface TargetSpec {
   name: string;
@@ -38,6 +41,11 @@ const MAX_LEVELS = 200;
 const MAX_MERGED_KEPT = 5000;
 const FORMAT_VERSION = 1;
 const DAY_MS = 86_400_000;
+/** Words kept per text column, and the share of rows a word must appear in (at least MIN_WORD_ROWS rows). */
+const MAX_WORDS = 20;
+const MIN_WORD_SHARE = 0.01;
+const MIN_WORD_ROWS = 10;
+const WORD_SAMPLE = 50_000;
 
 /** Columns the encoder never uses as features. */
 export function isFeatureType(col: Column): boolean {
@@ -55,6 +63,7 @@ export class FeatureEncoder {
       if (s.kind === 'categorical') return [{ name: s.column, kind: 'categorical', categories: s.levels.slice() }];
       if (s.kind === 'date') return s.parts.map((p) => ({ name: `${s.column} (${p})`, kind: 'numeric' as const }));
       if (s.kind === 'filled') return [{ name: `${s.column} (filled in)`, kind: 'numeric' }];
+      if (s.kind === 'words') return s.words.map((w) => ({ name: `${s.column} contains "${w}"`, kind: 'numeric' as const }));
       return [{ name: s.column, kind: 'numeric' }];
     });
   }
@@ -66,8 +75,15 @@ export class FeatureEncoder {
     for (const col of table.columns) {
       if (opts.target && col.name === opts.target.name) continue;
       if (ignore.has(col.name)) continue;
-      const src = isFeatureType(col) ? learnSource(col, table.nRows) : learnFilled(col, table.nRows);
-      if (src) sources.push(src);
+      if (isFeatureType(col)) {
+        const src = learnSource(col, table.nRows);
+        if (src) sources.push(src);
+        continue;
+      }
+      const filled = learnFilled(col, table.nRows);
+      if (filled) sources.push(filled);
+      const words = col.type === 'text' ? learnWords(col, table.nRows) : null;
+      if (words) sources.push(words);
     }
     return new FeatureEncoder(sources, opts.target ?? null);
   }
@@ -146,6 +162,9 @@ export class FeatureEncoder {
           return { kind: 'categorical', column: o.column, levels: o.levels, merged: o.merged };
         case 'filled':
           return { kind: 'filled', column: o.column };
+        case 'words':
+          if (!isStrArr(o.words) || o.words.length > MAX_WORDS) throw bad();
+          return { kind: 'words', column: o.column, words: o.words };
         case 'date':
           if (!isStrArr(o.parts) || !o.parts.every((p) => (parts as string[]).includes(p))) throw bad();
           return { kind: 'date', column: o.column, parts: o.parts as DatePart[] };
@@ -223,6 +242,62 @@ function learnFilled(col: Column, n: number): FeatureSource | null {
   return empty >= least && n - empty >= least ? { kind: 'filled', column: col.name } : null;
 }
 
+/** Lower-cased words of a text value: runs of letters and digits with at least one letter and two characters. */
+export function wordsOf(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.toLowerCase().matchAll(/[\p{L}\p{N}]+/gu)) {
+    const w = m[0];
+    if (w.length >= 2 && /\p{L}/u.test(w) && !out.includes(w)) out.push(w);
+  }
+  return out;
+}
+
+/** The word features of a text column, when some word is in enough rows (but not nearly all) to learn from. */
+function learnWords(col: Column, n: number): FeatureSource | null {
+  const words = commonWords(col, n);
+  return words.length ? { kind: 'words', column: col.name, words } : null;
+}
+
+/** The most used words of a text column (at most MAX_WORDS, most used first), each in enough rows but not nearly all. */
+export function commonWords(col: Column, n: number): string[] {
+  if (!isCoded(col)) return [];
+  // counted on at most WORD_SAMPLE evenly spaced rows: long notes on a million rows would take seconds
+  const step = Math.max(1, Math.floor(n / WORD_SAMPLE));
+  const perCode = new Float64Array(col.dictionary.length);
+  let present = 0;
+  let seen = 0;
+  for (let i = 0; i < n; i += step) {
+    seen++;
+    const c = col.codes[i];
+    if (c >= 0) {
+      perCode[c]++;
+      present++;
+    }
+  }
+  const least = Math.max(MIN_WORD_ROWS, Math.ceil(MIN_WORD_SHARE * seen));
+  const rowsWith = new Map<string, number>();
+  for (let c = 0; c < col.dictionary.length; c++) {
+    if (perCode[c] === 0) continue;
+    for (const w of wordsOf(col.dictionary[c])) rowsWith.set(w, (rowsWith.get(w) ?? 0) + perCode[c]);
+  }
+  return [...rowsWith]
+    .filter(([, k]) => k >= least && present - k >= least)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, MAX_WORDS)
+    .map(([w]) => w);
+}
+
+/** "Augur learns from …" for a free-text column: its common words (a few named) and/or whether it is filled in. */
+export function textUseSentence(col: Column, n: number): string {
+  const words = col.type === 'text' ? commonWords(col, n) : [];
+  const filled = learnFilled(col, n) !== null;
+  const named = words.slice(0, 3).map((w) => `"${w}"`).join(', ') + (words.length > 3 ? ', …' : '');
+  if (words.length && filled) return `Augur learns from its most common words (${named}) and from whether it is filled in.`;
+  if (words.length) return `Augur learns from its most common words (${named}).`;
+  if (filled) return 'Augur learns only from whether it is filled in: no word in it is common enough to learn from.';
+  return 'Augur leaves it out: no word in it is common enough to learn from.';
+}
+
 function datePartsWorthKeeping(v: Float64Array, n: number): DatePart[] {
   const seen: Record<string, Set<number>> = { year: new Set(), month: new Set(), weekday: new Set(), hour: new Set() };
   let any = false;
@@ -253,6 +328,18 @@ function encodeSource(s: FeatureSource, col: Column, n: number): Float64Array[] 
     if (isCoded(col)) for (let i = 0; i < n; i++) out[i] = col.codes[i] < 0 ? 0 : 1;
     else for (let i = 0; i < n; i++) out[i] = col.values[i] !== col.values[i] ? 0 : 1;
     return [out];
+  }
+  if (s.kind === 'words') {
+    const outs = s.words.map(() => new Float64Array(n));
+    if (!isCoded(col)) return outs;
+    // which features each dictionary entry sets, worked out once per entry
+    const index = new Map(s.words.map((w, k) => [w, k]));
+    const hits = col.dictionary.map((d) => wordsOf(d).flatMap((w) => (index.has(w) ? [index.get(w)!] : [])));
+    for (let i = 0; i < n; i++) {
+      const c = col.codes[i];
+      if (c >= 0) for (const k of hits[c]) outs[k][i] = 1;
+    }
+    return outs;
   }
   if (s.kind === 'numeric') {
     // A numeric column is passed through without a copy: datasets are read-only for models.

@@ -10,6 +10,7 @@ import { allFamilies, familyByName } from '../models/registry.ts';
 import type { Fitted, FittedJSON, ModelFamily, TaskInfo } from '../models/types.ts';
 import { UserError, isCancelled } from '../util/errors.ts';
 import { blend, caruanaSelect, EnsembleFitted } from './ensemble.ts';
+import { keepBar, keepSet } from './keep.ts';
 import { defaultWorkerCount, InProcessExecutor, PoolExecutor, type TrialExecutor } from './executor.ts';
 import { SuccessiveHalvingPruner } from './pruners.ts';
 import { hashSeed } from './rng.ts';
@@ -56,8 +57,6 @@ export interface RunResult {
   model: TrainedModel;
 }
 
-/** Finished trials kept with their models for the ensemble (the rest keep only their score). */
-const KEEP_MODELS = 10;
 /** Leaderboard rows kept in the summary (the baseline is always listed). */
 const MAX_ROWS = 100;
 /** Trials per synchronous batch in work-unit mode (fixed, so results do not depend on core count). */
@@ -156,9 +155,10 @@ export async function runAutoML(prepared: PreparedData, opts: RunOptions): Promi
       if (!best || better(s, best.score)) best = d;
       addTime(family, res.fitS);
       familyOk.set(family, (familyOk.get(family) ?? 0) + 1);
-      // Keep models only for the best few (memory): drop the worst kept one beyond KEEP_MODELS.
-      const kept = done.filter((x) => x.models && x.family !== 'baseline').sort((a, b) => (better(a.score, b.score) ? -1 : 1));
-      for (const x of kept.slice(KEEP_MODELS)) x.models = undefined;
+      // Keep models only for the best few (memory).
+      const holding = done.filter((x) => x.models && x.family !== 'baseline');
+      const keep = keepSet(holding, better);
+      for (const x of holding) if (!keep.has(x)) x.models = undefined;
     }
     emitProgress();
     return ok ? s : NaN;
@@ -213,11 +213,10 @@ export async function runAutoML(prepared: PreparedData, opts: RunOptions): Promi
   if (opts.signal?.aborted) stopAll.abort(); // a Stop pressed while the baseline or workers were starting
   let launched = 0;
 
-  /** Worst score among the trials whose models are kept, once KEEP_MODELS are kept. */
-  const keepThreshold = () => {
-    const kept = done.filter((d) => d.models && d.family !== 'baseline').map((d) => d.score);
-    if (kept.length < KEEP_MODELS) return undefined;
-    return { metric, lowerIsBetter, threshold: lowerIsBetter ? Math.max(...kept) : Math.min(...kept) };
+  /** What a trial of `family` must score for its models to be kept (see keep.ts). */
+  const keepThreshold = (family: string) => {
+    const threshold = keepBar(done.filter((d) => d.models && d.family !== 'baseline'), family, better);
+    return threshold === undefined ? undefined : { metric, lowerIsBetter, threshold };
   };
 
   /** Can a trial of this family still finish before the deadline (judged on its fastest past trial)? */
@@ -252,7 +251,7 @@ export async function runAutoML(prepared: PreparedData, opts: RunOptions): Promi
       trial,
       family,
       fidelity: SPACES[family].fidelity?.(params),
-      req: { trialId: trial.number, family, params, seed: hashSeed(seed, 1000 + trial.number), balance, keepModels: true, keepIf: keepThreshold() },
+      req: { trialId: trial.number, family, params, seed: hashSeed(seed, 1000 + trial.number), balance, keepModels: true, keepIf: keepThreshold(family) },
     };
   };
 

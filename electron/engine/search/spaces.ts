@@ -23,11 +23,19 @@ export interface FamilySpace {
 const linear: FamilySpace = {
   family: 'linear',
   portfolio: () => [
-    { family: 'linear', 'linear.l2': 1 },
-    { family: 'linear', 'linear.l2': 30 },
+    { family: 'linear', 'linear.l2': 1, 'linear.sparse': false, 'linear.bins': 0 },
+    { family: 'linear', 'linear.l2': 30, 'linear.sparse': false, 'linear.bins': 0 },
+    { family: 'linear', 'linear.l2': 10, 'linear.sparse': false, 'linear.bins': 8 },
   ],
   suggest(t) {
-    return { l2: t.suggestFloat('linear.l2', 1e-3, 1e3, { log: true }), classWeight: 'none' };
+    // an L1 part (elastic net) zeroes columns that carry nothing, e.g. the rarer words of a text column
+    const sparse = t.suggestCategorical('linear.sparse', [false, true]) === true;
+    return {
+      l2: t.suggestFloat('linear.l2', 1e-3, 1e3, { log: true }),
+      l1: sparse ? t.suggestFloat('linear.l1', 1e-2, 1e2, { log: true }) : 0,
+      bins: t.suggestCategorical('linear.bins', [0, 8]) as number,
+      classWeight: 'none',
+    };
   },
 };
 
@@ -100,7 +108,7 @@ export const SPACES: Record<string, FamilySpace> = {
 };
 
 /** Portfolio order: cheap and strong first, every family early; `family:index` into its portfolio. */
-const PORTFOLIO_RANK = ['linear:0', 'gbdt:0', 'gbdt:1', 'linear:1', 'mlp:0', 'random_forest:0', 'gbdt:2', 'extra_trees:0'];
+const PORTFOLIO_RANK = ['linear:0', 'gbdt:0', 'gbdt:1', 'linear:1', 'mlp:0', 'random_forest:0', 'gbdt:2', 'extra_trees:0', 'linear:2'];
 
 /** The portfolio across the available families, in PORTFOLIO_RANK order (unranked entries last). */
 export function portfolioOrder(families: string[], task: TaskInfo, shape: Shape): Record<string, ParamValue>[] {

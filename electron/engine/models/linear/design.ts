@@ -7,6 +7,8 @@ import type { Dataset } from '../types.ts';
  *   Constant and all-missing columns are dropped (they carry no signal).
  * - categorical feature -> one-hot over the levels seen in training, kept sparse as one level index per
  *   row (-1 = no level active: missing, unseen or out-of-range code).
+ * - optionally (`bins` > 1) each numeric feature also as one-hot quantile bins, so that a linear model can
+ *   bend where the effect is not a straight line (the very young and the old; a price with a sweet spot).
  * The recipe is learned on training rows and stored as plain JSON so predict time applies the same one.
  */
 
@@ -33,7 +35,19 @@ export interface OneHotStep {
   nLevels: number;
 }
 
-export type DesignStep = NumericStep | MissingStep | OneHotStep;
+export interface BinsStep {
+  kind: 'bins';
+  feature: number;
+  /** Ascending cut points: a value goes to the slot of the first edge it is below or at (missing: none). */
+  edges: number[];
+}
+
+export type DesignStep = NumericStep | MissingStep | OneHotStep | BinsStep;
+
+/** Coefficients a step adds. */
+export function stepWidth(step: DesignStep): number {
+  return step.kind === 'onehot' ? step.nLevels : step.kind === 'bins' ? step.edges.length + 1 : 1;
+}
 
 export interface DesignRecipe {
   steps: DesignStep[];
@@ -59,7 +73,8 @@ export interface Design {
   p: number;
 }
 
-export function learnRecipe(data: Dataset): DesignRecipe {
+export function learnRecipe(data: Dataset, opts: { bins?: number } = {}): DesignRecipe {
+  const nBins = Math.floor(opts.bins ?? 0);
   const steps: DesignStep[] = [];
   data.features.forEach((spec, j) => {
     const col = data.columns[j];
@@ -76,6 +91,8 @@ export function learnRecipe(data: Dataset): DesignRecipe {
       const width = zMax - zMin;
       steps.push({ kind: 'numeric', feature: j, mean, std, lo: zMin - width, hi: zMax + width });
       if (someMissing) steps.push({ kind: 'missing', feature: j });
+      const edges = nBins > 1 ? quantileEdges(col, nBins) : [];
+      if (edges.length) steps.push({ kind: 'bins', feature: j, edges });
     } else {
       const nCodes = spec.categories?.length ?? maxCode(col) + 1;
       const counts = new Float64Array(nCodes);
@@ -94,6 +111,31 @@ export function learnRecipe(data: Dataset): DesignRecipe {
   return { steps };
 }
 
+/** Index of the first edge >= v (edges.length when above all). */
+function binOf(edges: number[], v: number): number {
+  let lo = 0;
+  let hi = edges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (edges[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Up to nBins - 1 distinct cut points at the quantiles of the finite values (none when the column has too few values). */
+function quantileEdges(col: Float64Array, nBins: number): number[] {
+  const v = col.filter((x) => Number.isFinite(x)).sort();
+  if (v.length < 2 * nBins) return [];
+  const edges: number[] = [];
+  for (let k = 1; k < nBins; k++) {
+    const e = v[Math.min(v.length - 1, Math.floor((k * v.length) / nBins))];
+    // a cut at the maximum would leave its bin empty; repeated values give one cut
+    if (e < v[v.length - 1] && (edges.length === 0 || e > edges[edges.length - 1])) edges.push(e);
+  }
+  return edges;
+}
+
 /** Largest |mean / std| for which a raw column is used in place (keeps cancellation in the folded form harmless). */
 const MAX_FOLDED_SHIFT = 1e4;
 
@@ -108,7 +150,7 @@ export function applyRecipe(recipe: DesignRecipe, data: Dataset, training = fals
   const shifts: number[] = [];
   const denseFeature: number[] = [];
   const denseMissingFree: boolean[] = [];
-  const catSteps: OneHotStep[] = [];
+  const catSteps: (OneHotStep | BinsStep)[] = [];
   for (const step of recipe.steps) {
     const col = data.columns[step.feature];
     if (step.kind === 'numeric') {
@@ -154,13 +196,18 @@ export function applyRecipe(recipe: DesignRecipe, data: Dataset, training = fals
   const cats = catSteps.map((step) => {
     const col = data.columns[step.feature];
     const codes = new Int32Array(n);
-    const table = step.slotOfCode;
-    for (let i = 0; i < n; i++) {
-      const c = col[i];
-      codes[i] = c >= 0 && c < table.length && Number.isInteger(c) ? table[c] : -1;
+    if (step.kind === 'bins') {
+      const edges = step.edges;
+      for (let i = 0; i < n; i++) codes[i] = col[i] === col[i] ? binOf(edges, col[i]) : -1;
+    } else {
+      const table = step.slotOfCode;
+      for (let i = 0; i < n; i++) {
+        const c = col[i];
+        codes[i] = c >= 0 && c < table.length && Number.isInteger(c) ? table[c] : -1;
+      }
     }
-    const entry = { codes, nLevels: step.nLevels, offset, feature: step.feature };
-    offset += step.nLevels;
+    const entry = { codes, nLevels: stepWidth(step), offset, feature: step.feature };
+    offset += entry.nLevels;
     return entry;
   });
   return {

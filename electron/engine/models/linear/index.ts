@@ -1,7 +1,7 @@
 import { CancelledError, UserError, throwIfAborted } from '../../util/errors.ts';
 import type { Dataset, FeatureSpec, FitContext, Fitted, FittedJSON, ModelFamily, TaskInfo } from '../types.ts';
 import { assertPredictable, assertTrainable } from '../validate.ts';
-import { applyRecipe, learnRecipe, type Design, type DesignRecipe } from './design.ts';
+import { applyRecipe, learnRecipe, stepWidth, type Design, type DesignRecipe } from './design.ts';
 import { minimizeLbfgs } from './lbfgs.ts';
 import { LinearObjective, computeEta, type LossKind } from './objective.ts';
 
@@ -19,6 +19,8 @@ export interface LinearParams {
   classWeight?: 'balanced' | 'none';
   /** Convergence tolerance on max |gradient| of the mean loss. */
   tol?: number;
+  /** > 1: numeric features also enter as this many one-hot quantile bins (a bent, not straight, effect). */
+  bins?: number;
 }
 
 const FORMAT_VERSION = 1;
@@ -109,7 +111,7 @@ export const linearFamily: ModelFamily<LinearParams> = {
     const y = train.y!;
     const n = train.nRows;
 
-    const recipe = learnRecipe(train);
+    const recipe = learnRecipe(train, { bins: params.bins });
     const design = applyRecipe(recipe, train, true);
     const loss: LossKind = task.task === 'regression' ? 'squared' : task.task === 'binary' ? 'logistic' : 'softmax';
     const K = loss === 'softmax' ? task.nClasses : 1;
@@ -207,7 +209,8 @@ function importanceOf(design: Design, coef: Float64Array, K: number, nFeatures: 
     g.dense.push(j);
     groups.set(f, g);
   });
-  for (const cat of design.cats) groups.set(cat.feature, { dense: [], cat });
+  // a numeric feature with bins has both its dense column and its bin slots in one group
+  for (const cat of design.cats) groups.set(cat.feature, { dense: groups.get(cat.feature)?.dense ?? [], cat });
   for (const [feature, group] of groups) {
     if (!group.cat && group.dense.length === 1 && design.denseMissingFree[group.dense[0]]) {
       // A standardised column without missing values has std 1 on the training rows: no pass needed.
@@ -295,14 +298,15 @@ function parseState(json: FittedJSON): LinearState {
   if (!s.taskInfo || !Array.isArray(s.features) || !s.recipe || !Array.isArray(s.recipe.steps)) throw damaged();
   if (!['logistic', 'softmax', 'squared'].includes(s.loss) || !(s.K >= 1) || !okNumbers(s.coef)) throw damaged();
   if (typeof s.yMean !== 'number' || typeof s.yStd !== 'number' || !okNumbers(s.importance)) throw damaged();
-  const p = s.recipe.steps.reduce((acc, st) => acc + (st.kind === 'onehot' ? st.nLevels : 1), 0);
+  const p = s.recipe.steps.reduce((acc, st) => acc + stepWidth(st), 0);
   if (s.coef.length !== s.K * (p + 1)) throw damaged();
   const num = (v: unknown) => typeof v === 'number' && !Number.isNaN(v);
   for (const st of s.recipe.steps) {
     if (!st || !(Number.isInteger(st.feature) && st.feature >= 0 && st.feature < s.features.length)) throw damaged();
     if (st.kind === 'numeric' && !(num(st.mean) && num(st.std) && st.std > 0 && num(st.lo) && num(st.hi))) throw damaged();
     if (st.kind === 'onehot' && !(okNumbers(st.slotOfCode) && st.slotOfCode.every((v) => v >= -1 && v < st.nLevels))) throw damaged();
-    if (!['numeric', 'missing', 'onehot'].includes(st.kind)) throw damaged();
+    if (st.kind === 'bins' && !(okNumbers(st.edges) && st.edges.every((e, i) => Number.isFinite(e) && (i === 0 || e > st.edges[i - 1])))) throw damaged();
+    if (!['numeric', 'missing', 'onehot', 'bins'].includes(st.kind)) throw damaged();
   }
   if (!s.coef.every(Number.isFinite)) throw damaged();
   return structuredClone(s);

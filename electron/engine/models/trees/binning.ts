@@ -65,7 +65,7 @@ function pickSampleRows(n: number, rng: Rng): Int32Array | null {
   if (n <= SAMPLE_FOR_BOUNDS) return null;
   const idx = new Int32Array(SAMPLE_FOR_BOUNDS);
   for (let i = 0; i < idx.length; i++) idx[i] = Math.floor(rng() * n);
-  return idx;
+  return idx.sort(); // ascending: each column is then read front to back (the bounds do not depend on the order)
 }
 
 /** Midpoint that never overflows, even between -1e308 and 1e308. */
@@ -84,26 +84,26 @@ function numericBounds(col: Float64Array, sampleRows: Int32Array | null, valueBi
     if (v === v) vals[k++] = v;
   }
   if (k === 0) return new Float64Array(0);
-  const s = vals.subarray(0, k).sort();
-  // distinct values and their counts
-  const dv: number[] = [];
-  const dc: number[] = [];
+  const s = sortNumbers(vals.subarray(0, k));
+  // distinct values (compacted in place at the front of s) and their counts
+  const dc = new Int32Array(k);
+  let nd = 0;
   for (let i = 0; i < k; i++) {
-    if (dv.length === 0 || s[i] !== dv[dv.length - 1]) { dv.push(s[i]); dc.push(1); } else dc[dc.length - 1]++;
+    if (nd === 0 || s[i] !== s[nd - 1]) { s[nd] = s[i]; dc[nd++] = 1; } else dc[nd - 1]++;
   }
   const cuts: number[] = [];
-  if (dv.length <= valueBins) {
-    for (let i = 0; i + 1 < dv.length; i++) cuts.push(mid(dv[i], dv[i + 1]));
+  if (nd <= valueBins) {
+    for (let i = 0; i + 1 < nd; i++) cuts.push(mid(s[i], s[i + 1]));
   } else {
     // Greedy equal-frequency bins; a very frequent value gets a bin of its own.
     let remainingRows = k;
     let remainingBins = valueBins;
     let acc = 0;
-    for (let i = 0; i + 1 < dv.length && remainingBins > 1; i++) {
+    for (let i = 0; i + 1 < nd && remainingBins > 1; i++) {
       acc += dc[i];
       const target = remainingRows / remainingBins;
       if (acc >= target || dc[i + 1] >= target) {
-        cuts.push(mid(dv[i], dv[i + 1]));
+        cuts.push(mid(s[i], s[i + 1]));
         remainingRows -= acc;
         remainingBins--;
         acc = 0;
@@ -111,6 +111,80 @@ function numericBounds(col: Float64Array, sampleRows: Int32Array | null, valueBi
     }
   }
   return Float64Array.from(cuts);
+}
+
+/**
+ * The same order as Float64Array.prototype.sort (no NaN; -0 before +0), by an LSD radix sort on the
+ * order-preserving integer image of each double (sign set: every bit flipped, else the sign bit). The high
+ * 32 bits decide almost every pair, so two 16-bit passes on them, then an insertion sort by the low word
+ * inside runs of equal high words (duplicates, mostly); long runs (a very narrow range) take the two
+ * low-word passes too. Several times faster than the built-in sort on 50k values. Returns the sorted
+ * array (a, or a scratch copy).
+ */
+export function sortNumbers(a: Float64Array): Float64Array {
+  const n = a.length;
+  if (n < 2048) return a.sort();
+  let src: Uint32Array = new Uint32Array(a.buffer, a.byteOffset, 2 * n);
+  let dst: Uint32Array = new Uint32Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    const hi = src[2 * i + 1];
+    const neg = hi >>> 31;
+    src[2 * i] = neg ? ~src[2 * i] : src[2 * i];
+    src[2 * i + 1] = neg ? ~hi : hi ^ 0x80000000;
+  }
+  const count = new Int32Array(65536);
+  const pass = (word: number, sh: number): void => {
+    if (radixPass(src, dst, n, word, sh, count)) { const t = src; src = dst; dst = t; }
+  };
+  pass(1, 0);
+  pass(1, 16);
+  if (!sortLowWords(src, n)) {
+    // long runs of equal high words: a full sort by the low word first, then by the high word again
+    pass(0, 0);
+    pass(0, 16);
+    pass(1, 0);
+    pass(1, 16);
+  }
+  for (let i = 0; i < n; i++) {
+    const hi = src[2 * i + 1];
+    const neg = (hi >>> 31) ^ 1; // the image's top bit is clear for negative numbers
+    src[2 * i] = neg ? ~src[2 * i] : src[2 * i];
+    src[2 * i + 1] = neg ? ~hi : hi ^ 0x80000000;
+  }
+  return new Float64Array(src.buffer, src.byteOffset, n);
+}
+
+/** One stable counting pass of [lo, hi] pairs by 16 bits of a word into dst; false: nothing would move. */
+function radixPass(src: Uint32Array, dst: Uint32Array, n: number, word: number, sh: number, count: Int32Array): boolean {
+  count.fill(0);
+  for (let i = 0; i < n; i++) count[(src[2 * i + word] >>> sh) & 0xffff]++;
+  if (count[(src[word] >>> sh) & 0xffff] === n) return false;
+  let sum = 0;
+  for (let d = 0; d < 65536; d++) { const c = count[d]; count[d] = sum; sum += c; }
+  for (let i = 0; i < n; i++) {
+    const lo = src[2 * i], hi = src[2 * i + 1];
+    const j = 2 * count[((word ? hi : lo) >>> sh) & 0xffff]++;
+    dst[j] = lo;
+    dst[j + 1] = hi;
+  }
+  return true;
+}
+
+/** Orders runs of equal high words by the low word (insertion sort); false if a run is too long for that. */
+function sortLowWords(k: Uint32Array, n: number): boolean {
+  for (let s = 0; s < n;) {
+    let e = s + 1;
+    while (e < n && k[2 * e + 1] === k[2 * s + 1]) e++;
+    if (e - s > 64) return false;
+    for (let i = s + 1; i < e; i++) {
+      const lo = k[2 * i];
+      let j = i - 1;
+      for (; j >= s && k[2 * j] > lo; j--) k[2 * j + 2] = k[2 * j];
+      k[2 * j + 2] = lo;
+    }
+    s = e;
+  }
+  return true;
 }
 
 /** Bin of a categorical code: 0 for NaN / negative / beyond the known categories. */
@@ -121,47 +195,100 @@ export function categoricalBin(nBins: number, v: number): number {
   return c < valueBins ? c + 1 : valueBins;
 }
 
-export function applyBinMapper(mapper: BinMapper, data: Dataset): BinnedMatrix {
+/** out: where to write the bins (row-major n x F, and column-major with feature f's bins at f * n). */
+export function applyBinMapper(mapper: BinMapper, data: Dataset, out?: { bins: Uint8Array; cols: Uint8Array }): BinnedMatrix {
   const n = data.nRows;
   const F = mapper.nFeatures;
-  const bins = new Uint8Array(n * F);
-  const byColumn = Array.from({ length: F }, () => new Uint8Array(n));
-  const pads: Float64Array[] = mapper.upper.map((ub) => {
-    const pad = new Float64Array(256).fill(Infinity);
-    pad.set(ub);
-    return pad;
-  });
+  const bins = out?.bins ?? new Uint8Array(n * F);
+  const cols = out?.cols ?? new Uint8Array(n * F);
+  const byColumn = Array.from({ length: F }, (_, f) => cols.subarray(f * n, (f + 1) * n));
+  const finders = mapper.upper.map((ub) => new BinFinder(ub));
   // row blocks keep the written part of the row-major matrix in cache while each column is read
   const BLOCK = 4096;
   for (let b0 = 0; b0 < n; b0 += BLOCK) {
     const b1 = Math.min(n, b0 + BLOCK);
     for (let f = 0; f < F; f++) {
       const col = data.columns[f];
+      const out = byColumn[f];
       if (mapper.isCat[f]) {
         const nb = mapper.nBins[f];
-        const out = byColumn[f];
         for (let i = b0; i < b1; i++) { const b = categoricalBin(nb, col[i]); bins[i * F + f] = b; out[i] = b; }
-        continue;
-      }
-      // branch-free search over the bounds padded to 256 with +Infinity: 8 fixed steps per value
-      const pad = pads[f];
-      const out = byColumn[f];
-      for (let i = b0; i < b1; i++) {
-        const v = col[i];
-        let j = 0;
-        j += pad[j + 127] < v ? 128 : 0;
-        j += pad[j + 63] < v ? 64 : 0;
-        j += pad[j + 31] < v ? 32 : 0;
-        j += pad[j + 15] < v ? 16 : 0;
-        j += pad[j + 7] < v ? 8 : 0;
-        j += pad[j + 3] < v ? 4 : 0;
-        j += pad[j + 1] < v ? 2 : 0;
-        j += pad[j] < v ? 1 : 0;
-        const b = v === v ? j + 1 : 0;
-        bins[i * F + f] = b;
-        out[i] = b;
-      }
+      } else finders[f].binRange(col, b0, b1, out);
+      for (let i = b0; i < b1; i++) bins[i * F + f] = out[i];
     }
   }
   return { nRows: n, nFeatures: F, bins, byColumn };
+}
+
+/** Buckets of the bound range for the bucket index (an 8 KB table per feature, in cache while it is used). */
+const BUCKETS = 2048;
+/** A bucket holding more bounds than this makes the binary search the faster one. */
+const MAX_BUCKET_RUN = 6;
+
+/**
+ * Numeric value -> bin (1 + #{upper bounds < v}; NaN -> 0). A binary search mispredicts about half of its
+ * 8 branches (V8 compiles the ternaries to branches); instead a bucket of the bound range (a monotone
+ * function of v) gives the first candidate bin, and a short forward walk the exact one: about 3x faster.
+ * Bounds with a smaller bucket are all below v, so the walk starts at or before the answer.
+ */
+class BinFinder {
+  /** Bounds padded to 256 with +Infinity (the walk and the search stop there). */
+  private readonly pad = new Float64Array(256).fill(Infinity);
+  private readonly lo: number;
+  private readonly scale: number;
+  /** Per bucket: how many bounds fall in lower buckets. Null: binary search. */
+  private readonly start: Uint8Array | null = null;
+
+  constructor(ub: Float64Array) {
+    this.pad.set(ub);
+    const nb = ub.length;
+    this.lo = nb > 0 ? ub[0] : 0;
+    this.scale = nb > 1 ? BUCKETS / (ub[nb - 1] - ub[0]) : 0;
+    if (!(this.scale > 0 && Number.isFinite(this.scale))) return;
+    const count = new Int32Array(BUCKETS);
+    for (let j = 0; j < nb; j++) count[this.bucket(ub[j])]++;
+    let acc = 0;
+    const start = new Uint8Array(BUCKETS);
+    for (let k = 0; k < BUCKETS; k++) {
+      if (count[k] > MAX_BUCKET_RUN) return;
+      start[k] = acc;
+      acc += count[k];
+    }
+    this.start = start;
+  }
+
+  private bucket(v: number): number {
+    return Math.min(BUCKETS - 1, Math.max(0, Math.floor((v - this.lo) * this.scale)));
+  }
+
+  /** Bins of col[b0..b1) into out[b0..b1). */
+  binRange(col: Float64Array, b0: number, b1: number, out: Uint8Array): void {
+    const pad = this.pad;
+    const start = this.start;
+    if (start) {
+      const lo = this.lo, scale = this.scale;
+      for (let i = b0; i < b1; i++) {
+        const v = col[i];
+        if (v !== v) { out[i] = 0; continue; }
+        let j = start[Math.min(BUCKETS - 1, Math.max(0, Math.floor((v - lo) * scale)))];
+        while (pad[j] < v) j++;
+        out[i] = j + 1;
+      }
+      return;
+    }
+    for (let i = b0; i < b1; i++) {
+      const v = col[i];
+      // branch-free search over the bounds padded to 256 with +Infinity: 8 fixed steps per value
+      let j = 0;
+      j += pad[j + 127] < v ? 128 : 0;
+      j += pad[j + 63] < v ? 64 : 0;
+      j += pad[j + 31] < v ? 32 : 0;
+      j += pad[j + 15] < v ? 16 : 0;
+      j += pad[j + 7] < v ? 8 : 0;
+      j += pad[j + 3] < v ? 4 : 0;
+      j += pad[j + 1] < v ? 2 : 0;
+      j += pad[j] < v ? 1 : 0;
+      out[i] = v === v ? j + 1 : 0;
+    }
+  }
 }

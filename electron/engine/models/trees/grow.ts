@@ -67,6 +67,8 @@ export interface GrowInput {
    * (over the same bins, rows, gh and q), threaded or not, with the same result either way.
    */
   engine?: BoostEngine;
+  /** Sums of the rows' h, g (one channel) and packed q, when the caller has them already (BoostEngine.sums). */
+  rootSums?: { H: number; G: number; Q: number };
 }
 
 /**
@@ -125,7 +127,6 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
   // histogram subtraction keeps one histogram per open leaf; past this budget (very wide tables) rebuild instead
   const maxOpen = Number.isFinite(p.maxLeaves) ? p.maxLeaves : 2 ** Math.max(1, p.maxDepth || 16);
   const keepHists = histSize * 8 * Math.min(maxOpen, 1024) <= (p.histMemoryBudget ?? HIST_MEMORY_BUDGET);
-  const tmpRows = new Int32Array(input.nRows);
 
   // node storage (grown as plain arrays; converted to typed arrays at the end)
   const feature: number[] = [];
@@ -243,13 +244,19 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
   // root
   const G0 = new Float64Array(C);
   let H0 = 0;
-  for (let i = 0; i < input.nRows; i++) {
-    const r = rows[i] * S;
-    H0 += gh[r];
-    for (let c = 0; c < C; c++) G0[c] += gh[r + 1 + c];
-  }
   let Q0 = 0;
-  if (packed) for (let i = 0; i < input.nRows; i++) Q0 += packed.q[rows[i]];
+  if (input.rootSums && C === 1) {
+    H0 = input.rootSums.H;
+    G0[0] = input.rootSums.G;
+    Q0 = input.rootSums.Q;
+  } else {
+    for (let i = 0; i < input.nRows; i++) {
+      const r = rows[i] * S;
+      H0 += gh[r];
+      for (let c = 0; c < C; c++) G0[c] += gh[r + 1 + c];
+    }
+    if (packed) for (let i = 0; i < input.nRows; i++) Q0 += packed.q[rows[i]];
+  }
   const root: Leaf = newNode(0, input.nRows, 0, H0, G0, Q0);
   const open: Leaf[] = [];
   const evaluate = (leaf: Leaf): void => {
@@ -261,6 +268,8 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
   // the engine path: numeric boosting trees over all features (the common, hot case)
   const eng = input.engine && !forestMode && C === 1 && allFeatures && !p.randomSplits && keepHists &&
     Math.min(maxOpen, 1 << 20) + 2 <= input.engine.nSlots && !mapper.isCat.some((c) => c === 1) ? input.engine : null;
+  // right rows while partitioning (the engine has its own)
+  const tmpRows = new Int32Array(eng ? 0 : input.nRows);
   const stepParams = {
     packed: packed !== null, shift: packed?.shift ?? 1, gScale: packed?.gScale ?? 1, hScale: packed?.hScale ?? 1,
     lambda: p.lambda, alpha: p.alpha,
@@ -422,12 +431,16 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
 
   const nNodes = feature.length;
   const value = new Float64Array(nNodes * C);
+  // leaf values from the exact gradients of the leaf's rows (split search used the quantized ones)
+  const exact = packed && eng ? exactLeafSums(eng, feature, begin, end) : null;
   for (let i = 0; i < nNodes; i++) {
     if (feature[i] >= 0) continue;
     let G = nodeG[i];
     let H = nodeH[i];
-    if (packed) {
-      // leaf values from the exact gradients of the leaf's rows (split search used the quantized ones)
+    if (exact) {
+      H = exact[2 * i];
+      G = Float64Array.of(exact[2 * i + 1]);
+    } else if (packed) {
       let g = 0;
       H = 0;
       for (let j = begin[i]; j < end[i]; j++) { const r = rows[j]; H += gh[2 * r]; g += gh[2 * r + 1]; }
@@ -449,6 +462,19 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
     begin: Int32Array.from(begin),
     end: Int32Array.from(end),
   };
+}
+
+/** [H, G] of every node's rows by node (leaves only; inner nodes 0), summed by the engine's threads. */
+function exactLeafSums(eng: BoostEngine, feature: number[], begin: number[], end: number[]): Float64Array {
+  const lb: number[] = [];
+  const le: number[] = [];
+  const node: number[] = [];
+  for (let i = 0; i < feature.length; i++) if (feature[i] < 0) { lb.push(begin[i]); le.push(end[i]); node.push(i); }
+  const sums = new Float64Array(2 * lb.length);
+  eng.leafSums(lb, le, sums);
+  const out = new Float64Array(2 * feature.length);
+  for (let j = 0; j < node.length; j++) { out[2 * node[j]] = sums[2 * j]; out[2 * node[j] + 1] = sums[2 * j + 1]; }
+  return out;
 }
 
 /** Leaf reached by one binned row (for rows outside the tree's sample, and validation rows). */

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { histAll2, histPacked } from './histogram.ts';
+import { KERNEL_SOURCE } from './kernels.ts';
 
 const ALL_FEATURES = new Int32Array(0);
 
@@ -42,27 +43,15 @@ const gh = new Float64Array(ghBuf);
 const q = new Float64Array(qBuf);
 const hist = new Float64Array(histBuf);
 const o = slot * ${SLOTS};
-// kernels as functions (optimized like any hot function, not only through on-stack replacement)
-function packedBlock(begin, end) {
-  for (let i = begin; i < end; i++) {
-    const r = rows[i], v = q[r], base = r * F;
-    for (let f = 0; f < F; f++) hist[(f << 8) + bins[base + f]] += v;
-  }
-}
-function exactBlock(begin, end) {
-  for (let i = begin; i < end; i++) {
-    const r = rows[i], h = gh[2 * r], g = gh[2 * r + 1], base = r * F;
-    for (let f = 0; f < F; f++) { const k = (f << 9) + (bins[base + f] << 1); hist[k] += h; hist[k + 1] += g; }
-  }
-}
+// the boosting engine's histogram kernel (one source for every thread)
+const K = (function () {${KERNEL_SOURCE}})();
 let seen = 0;
 for (;;) {
   Atomics.wait(ctrl, o + ${SEQ}, seen);
   seen = Atomics.load(ctrl, o + ${SEQ});
   if (Atomics.load(ctrl, o + ${STOP}) === 1) break;
   hist.fill(0);
-  if (ctrl[o + ${MODE}] === 1) packedBlock(ctrl[o + ${BEGIN}], ctrl[o + ${END}]);
-  else exactBlock(ctrl[o + ${BEGIN}], ctrl[o + ${END}]);
+  K.hist(hist, ctrl[o + ${MODE}] === 1, bins, F, q, gh, rows, ctrl[o + ${BEGIN}], ctrl[o + ${END}], 0, F);
   Atomics.store(ctrl, o + ${DONE}, seen);
   Atomics.notify(ctrl, o + ${DONE});
 }
