@@ -242,13 +242,45 @@ function learnFilled(col: Column, n: number): FeatureSource | null {
   return empty >= least && n - empty >= least ? { kind: 'filled', column: col.name } : null;
 }
 
-/** Lower-cased words of a text value: runs of letters and digits with at least one letter and two characters. */
+/**
+ * Calls fn with each lower-cased word of a text value: a run of letters and digits with at least one letter
+ * and two characters. ASCII is classified by char code; only other characters go through a Unicode
+ * regex (a regex over every value took seconds on a million notes).
+ */
+function forEachWord(text: string, fn: (word: string) => void): void {
+  const s = text.toLowerCase();
+  let start = -1;
+  let letters = false;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 32;
+    let isLetter: boolean;
+    let isWord: boolean;
+    if (c < 128) {
+      isLetter = c >= 97 && c <= 122;
+      isWord = isLetter || (c >= 48 && c <= 57);
+    } else {
+      isLetter = LETTER.test(s[i]);
+      isWord = isLetter || DIGIT.test(s[i]);
+    }
+    if (isWord) {
+      if (start < 0) start = i;
+      letters ||= isLetter;
+    } else if (start >= 0) {
+      if (letters && i - start >= 2) fn(s.slice(start, i));
+      start = -1;
+      letters = false;
+    }
+  }
+}
+const LETTER = /\p{L}/u;
+const DIGIT = /\p{N}/u;
+
+/** The distinct words of a text value (see forEachWord), in order of first use. */
 export function wordsOf(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.toLowerCase().matchAll(/[\p{L}\p{N}]+/gu)) {
-    const w = m[0];
-    if (w.length >= 2 && /\p{L}/u.test(w) && !out.includes(w)) out.push(w);
-  }
+  forEachWord(text, (w) => {
+    if (!out.includes(w)) out.push(w);
+  });
   return out;
 }
 
@@ -332,12 +364,20 @@ function encodeSource(s: FeatureSource, col: Column, n: number): Float64Array[] 
   if (s.kind === 'words') {
     const outs = s.words.map(() => new Float64Array(n));
     if (!isCoded(col)) return outs;
-    // which features each dictionary entry sets, worked out once per entry
+    // which features each dictionary entry sets, worked out once per entry: entry c's are hits[at[c]..at[c+1])
     const index = new Map(s.words.map((w, k) => [w, k]));
-    const hits = col.dictionary.map((d) => wordsOf(d).flatMap((w) => (index.has(w) ? [index.get(w)!] : [])));
+    const at = new Int32Array(col.dictionary.length + 1);
+    const hits: number[] = [];
+    col.dictionary.forEach((d, c) => {
+      forEachWord(d, (w) => {
+        const k = index.get(w);
+        if (k !== undefined) hits.push(k);
+      });
+      at[c + 1] = hits.length;
+    });
     for (let i = 0; i < n; i++) {
       const c = col.codes[i];
-      if (c >= 0) for (const k of hits[c]) outs[k][i] = 1;
+      if (c >= 0) for (let j = at[c]; j < at[c + 1]; j++) outs[hits[j]][i] = 1;
     }
     return outs;
   }
