@@ -1,7 +1,7 @@
 import type { Dataset, FitContext, TaskInfo } from '../types.ts';
 import { applyBinMapper, BIN_STRIDE, type BinMapper, type BinnedMatrix, fitBinMapper } from '../trees/binning.ts';
 import { BoostEngine, type Maxima, OBJ_BINARY, OBJ_HUBER, OBJ_SQUARED } from '../trees/boost-engine.ts';
-import { type TreeKernels, treeKernels } from '../trees/kernels.ts';
+import { plainKernels } from '../trees/kernels.ts';
 import { HistThreads, shareCopy } from '../trees/parallel.ts';
 import { checkTrainData, targetScale, Yielder } from '../trees/checks.ts';
 import { FlatBuilder, gainImportance } from '../trees/flat.ts';
@@ -214,15 +214,6 @@ function addLeafScores(engine: BoostEngine, tree: BuiltTree, K: number, k: numbe
   engine.addScores(lb, le, v, K, k);
 }
 
-/** The kernels on this thread for the plain path; null where code generation from strings is disabled. */
-let plainKernels: TreeKernels | null | undefined;
-function localKernels(): TreeKernels | null {
-  if (plainKernels === undefined) {
-    try { plainKernels = treeKernels(); } catch { plainKernels = null; }
-  }
-  return plainKernels;
-}
-
 /**
  * Stochastically rounds [h, g] to small integers and packs them as gq * shift + hq (kernels.ts sumRange),
  * on the engine's threads if given. Bits are chosen so that any sum over the sample stays an exact integer
@@ -233,7 +224,7 @@ export function packGradients(gh: Float64Array, rows: Int32Array, nSample: numbe
   const budget = 52 - 2 * Math.log2(nSample + 1);
   const hBits = Math.min(8, Math.floor(budget / 2));
   const gBits = Math.min(15, Math.floor(budget - hBits) - 2);
-  const K = engine ? null : localKernels();
+  const K = engine ? null : plainKernels();
   if (gBits < 4 || hBits < 3 || (!engine && !K)) return undefined;
   const hMax = 2 ** hBits - 1;
   const gMax = 2 ** gBits - 1;

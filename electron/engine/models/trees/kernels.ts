@@ -524,3 +524,20 @@ export interface TreeKernels {
 export function treeKernels(): TreeKernels {
   return new Function(KERNEL_SOURCE)() as TreeKernels;
 }
+
+/**
+ * The calling thread's kernels for the plain path (no engine: packing gradients, scanning packed
+ * histograms), built on first use; null where code generation from strings is disabled, in which case
+ * training goes without packed gradients.
+ */
+let plainOnce: TreeKernels | null | undefined;
+export function plainKernels(): TreeKernels | null {
+  if (plainOnce === undefined) {
+    try {
+      plainOnce = treeKernels();
+    } catch {
+      plainOnce = null;
+    }
+  }
+  return plainOnce;
+}

@@ -1,5 +1,6 @@
 import type { BinMapper } from './binning.ts';
 import type { GrowParams, PackedGradients } from './grow.ts';
+import { plainKernels } from './kernels.ts';
 
 // Split search over one leaf's histogram: numeric cuts with a learned side for missing values, categorical
 // sets (one-vs-rest for few levels, sorted-prefix search above), extra-trees random cuts, packed histograms.
@@ -50,6 +51,8 @@ export class SplitFinder {
   binLo: Int32Array | null = null;
   binHi: Int32Array | null = null;
   packed: PackedGradients | null = null;
+  /** One scan result of the kernels (kernels.ts scan: gain, feature, bin, defaultLeft, HL, GL, QL). */
+  private readonly packedOut = new Float64Array(8);
   constructor(private p: GrowParams, private mapper: BinMapper, C: number) {
     this.C = C;
     this.S = C + 1;
@@ -107,68 +110,32 @@ export class SplitFinder {
     return best;
   }
 
-  /** Packed quantized histogram (one cell per bin): decode running sums exactly, then as scanNumeric1. */
+  /**
+   * Packed quantized histogram (one cell per bin): the kernels' scan, the same code the boosting engine
+   * runs (packed gradients exist only where those kernels can be built, see packGradients).
+   */
   private scanPacked(best: Split, leaf: Leaf, hist: Float64Array, f: number, minH: number, pk: PackedGradients): void {
+    const K = plainKernels();
+    if (!K) throw new Error('packed gradients need the tree kernels');
     const p = this.p;
-    const base = this.mapper.offsets[f];
-    const nb = this.mapper.nBins[f];
+    const r = this.packedOut;
+    K.scan(hist, true, this.mapper.nBins, f, f + 1, leaf.Q, 0, 0, minH, p.lambda, p.alpha, pk.shift, pk.gScale, pk.hScale, r, 0);
+    if (!(r[1] >= 0 && r[0] > best.gain)) return;
     const { shift, gScale, hScale } = pk;
-    const inv = 1 / shift;
-    const lam = p.lambda;
-    const alpha = p.alpha;
-    const Q = leaf.Q;
-    const gqT = Math.floor(Q * inv);
-    const G = gqT * gScale;
-    const H = (Q - gqT * shift) * hScale;
-    const tG = thresholdL1(G, alpha);
-    const parentScore = (tG * tG) / (H + lam);
-    const miss = hist[base];
-    const mq = Math.floor(miss * inv);
-    const missH = (miss - mq * shift) * hScale;
-    const hasMiss = missH > 0;
-    let acc = 0;
-    let bestGain = best.gain;
-    let bestBin = -1;
-    let bestDl = false;
-    let bestQ = 0;
-    for (let s = 1; s <= nb - 2; s++) {
-      acc += hist[base + s];
-      const aq = Math.floor(acc * inv);
-      const accG = aq * gScale;
-      const accH = (acc - aq * shift) * hScale;
-      if (accH + missH < minH) continue;
-      if (H - accH < minH) break;
-      if (accH >= minH) {
-        const a = thresholdL1(accG, alpha);
-        const b = thresholdL1(G - accG, alpha);
-        const gain = (a * a) / (accH + lam) + (b * b) / (H - accH + lam) - parentScore;
-        if (gain > bestGain) { bestGain = gain; bestBin = s; bestDl = !hasMiss && accH > H - accH; bestQ = acc; }
-      }
-      if (hasMiss && H - accH - missH >= minH) {
-        const ql = acc + miss;
-        const lq = Math.floor(ql * inv);
-        const gl = lq * gScale;
-        const hl = (ql - lq * shift) * hScale;
-        const a = thresholdL1(gl, alpha);
-        const b = thresholdL1(G - gl, alpha);
-        const gain = (a * a) / (hl + lam) + (b * b) / (H - hl + lam) - parentScore;
-        if (gain > bestGain) { bestGain = gain; bestBin = s; bestDl = true; bestQ = ql; }
-      }
-    }
-    if (bestBin < 0) return;
-    const lq = Math.floor(bestQ * inv);
-    best.gain = bestGain;
+    const QL = r[6];
+    const QR = leaf.Q - QL;
+    const rq = Math.floor(QR / shift);
+    best.gain = r[0];
     best.feature = f;
-    best.bin = bestBin;
+    best.bin = r[2];
     best.cat = null;
-    best.defaultLeft = bestDl;
-    best.GL[0] = lq * gScale;
-    best.HL = (bestQ - lq * shift) * hScale;
-    best.QL = bestQ;
-    best.QR = Q - bestQ;
-    const rq = Math.floor(best.QR * inv);
+    best.defaultLeft = r[3] === 1;
+    best.GL[0] = r[5];
+    best.HL = r[4];
+    best.QL = QL;
+    best.QR = QR;
     best.GR[0] = rq * gScale;
-    best.HR = (best.QR - rq * shift) * hScale;
+    best.HR = (QR - rq * shift) * hScale;
   }
 
   /** One gradient channel, best cut (the boosting hot path): everything inline, no allocations. */
