@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startHelpers } from './helpers.ts';
 import { KERNEL_SOURCE, type TaskArrays, type TreeKernels, treeKernels } from './kernels.ts';
 
 /**
@@ -228,31 +229,16 @@ export class BoostEngine {
     const eng = new BoostEngine(a, nSlots, threads);
     if (threads <= 1) return eng;
     const c = eng.c;
-    for (let t = 1; t < threads; t++) {
-      eng.workers.push(new Worker(HELPER_SOURCE, {
-        eval: true,
-        workerData: {
-          taskBuf: c.task.buffer, resBuf: c.res.buffer, syncBuf: c.sync.buffer, slabBuf: c.slab.buffer, binsBuf: c.bins.buffer,
-          colsBuf: c.cols.buffer, nBinsBuf: c.nBins.buffer, rowsBuf: c.rows.buffer, tmpBuf: c.tmp.buffer, ghBuf: c.gh.buffer,
-          qBuf: c.q.buffer, scoreBuf: c.score.buffer, yBuf: c.y.buffer, wBuf: c.w.buffer, itemsBuf: c.items.buffer,
-          itemOutBuf: c.itemOut.buffer, leafValBuf: c.leafVal.buffer,
-          leafOfBuf: c.leafOf.buffer, leafOutBuf: c.leafOut.buffer, treeBuf: c.tree.buffer, treeValBuf: c.treeVal.buffer,
-          vBinsBuf: c.vBins.buffer, vScoreBuf: c.vScore.buffer, F: c.F, n: c.n, stride: c.stride, t, T: threads,
-        },
-        execArgv: [],
-      }));
-    }
-    for (const w of eng.workers) w.on('error', (err) => { eng.failure ??= err; });
-    try {
-      await Promise.all(eng.workers.map((w) => new Promise<void>((resolve, reject) => {
-        // 'ready' once its kernels are built: a helper that cannot even start them fails here, not mid-tree
-        w.once('message', () => resolve());
-        w.once('error', reject);
-      })));
-    } catch (err) {
-      eng.close();
-      throw err;
-    }
+    const shared = {
+      taskBuf: c.task.buffer, resBuf: c.res.buffer, syncBuf: c.sync.buffer, slabBuf: c.slab.buffer, binsBuf: c.bins.buffer,
+      colsBuf: c.cols.buffer, nBinsBuf: c.nBins.buffer, rowsBuf: c.rows.buffer, tmpBuf: c.tmp.buffer, ghBuf: c.gh.buffer,
+      qBuf: c.q.buffer, scoreBuf: c.score.buffer, yBuf: c.y.buffer, wBuf: c.w.buffer, itemsBuf: c.items.buffer,
+      itemOutBuf: c.itemOut.buffer, leafValBuf: c.leafVal.buffer,
+      leafOfBuf: c.leafOf.buffer, leafOutBuf: c.leafOut.buffer, treeBuf: c.tree.buffer, treeValBuf: c.treeVal.buffer,
+      vBinsBuf: c.vBins.buffer, vScoreBuf: c.vScore.buffer, F: c.F, n: c.n, stride: c.stride, T: threads,
+    };
+    const data = Array.from({ length: threads - 1 }, (_, i) => ({ ...shared, t: i + 1 }));
+    eng.workers = await startHelpers(HELPER_SOURCE, data, (err) => { eng.failure ??= err; });
     return eng;
   }
 

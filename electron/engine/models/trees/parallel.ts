@@ -1,5 +1,6 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { histAll2, histPacked } from './histogram.ts';
+import { startHelpers } from './helpers.ts';
 import { KERNEL_SOURCE } from './kernels.ts';
 
 const ALL_FEATURES = new Int32Array(0);
@@ -9,8 +10,8 @@ const ALL_FEATURES = new Int32Array(0);
  * split into blocks, each helper thread sums its block into its own histogram on shared memory, and the
  * caller adds the partial histograms. Threads wait on Atomics (microseconds), not on messages.
  *
- * The helper is a constant JavaScript string started with `eval: true`: no .ts/.js worker file to find
- * under tsx, vitest or a bundled build. It never sees user data other than numbers in shared arrays.
+ * The helper is a constant JavaScript string (started by startHelpers). It never sees user data other than
+ * numbers in shared arrays.
  */
 export interface ParallelHist {
   /** Adds the histogram of rows[begin..end) into `hist` (zeroed by the caller); packed: q, else [h, g]. */
@@ -34,7 +35,7 @@ const SEQ = 0, BEGIN = 1, END = 2, DONE = 3, STOP = 4, MODE = 5, SLOTS = 6;
 const WAIT_MS = 20_000;
 
 const HELPER_SOURCE = `
-const { workerData } = require('node:worker_threads');
+const { workerData, parentPort } = require('node:worker_threads');
 const { ctrlBuf, slot, binsBuf, F, rowsBuf, ghBuf, qBuf, histBuf } = workerData;
 const ctrl = new Int32Array(ctrlBuf);
 const bins = new Uint8Array(binsBuf);
@@ -45,6 +46,7 @@ const hist = new Float64Array(histBuf);
 const o = slot * ${SLOTS};
 // the boosting engine's histogram kernel (one source for every thread)
 const K = (function () {${KERNEL_SOURCE}})();
+parentPort.postMessage('ready');
 let seen = 0;
 for (;;) {
   Atomics.wait(ctrl, o + ${SEQ}, seen);
@@ -76,30 +78,18 @@ export class HistThreads implements ParallelHist {
     const helpers = Math.max(1, threads - 1);
     const ctrlBuf = new SharedArrayBuffer(helpers * SLOTS * 4);
     const partial: Float64Array[] = [];
-    const workers: Worker[] = [];
+    const data: object[] = [];
     for (let s = 0; s < helpers; s++) {
       const histBuf = new SharedArrayBuffer(histSize * 8);
       partial.push(new Float64Array(histBuf));
-      workers.push(new Worker(HELPER_SOURCE, {
-        eval: true,
-        workerData: {
-          ctrlBuf, slot: s, binsBuf: shared.bins.buffer, F: shared.nFeatures, rowsBuf: shared.rows.buffer,
-          ghBuf: shared.gh.buffer, qBuf: shared.q.buffer, histBuf,
-        },
-        execArgv: [],
-      }));
+      data.push({
+        ctrlBuf, slot: s, binsBuf: shared.bins.buffer, F: shared.nFeatures, rowsBuf: shared.rows.buffer,
+        ghBuf: shared.gh.buffer, qBuf: shared.q.buffer, histBuf,
+      });
     }
-    const pool = new HistThreads(workers, new Int32Array(ctrlBuf), partial, shared);
-    for (const w of workers) w.on('error', (err) => { pool.failure ??= err; });
-    try {
-      await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
-        w.once('online', () => resolve());
-        w.once('error', reject);
-      })));
-    } catch (err) {
-      pool.close();
-      throw err;
-    }
+    let pool: HistThreads | undefined;
+    const workers = await startHelpers(HELPER_SOURCE, data, (err) => { if (pool) pool.failure ??= err; });
+    pool = new HistThreads(workers, new Int32Array(ctrlBuf), partial, shared);
     return pool;
   }
 
