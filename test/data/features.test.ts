@@ -75,6 +75,29 @@ describe('prepareTraining', () => {
     expect(() => FeatureEncoder.fromJSON(json)).toThrow(/damaged/);
   });
 
+  it('gives values that several rows share (a ticket bought together) their own category, which survives a save and reload', async () => {
+    // Tickets: most passengers have their own, some share one with family; the shared ones say who travelled together.
+    const rows = Array.from({ length: 120 }, (_, i) => `${i % 5},${i < 24 ? `T-${100 + (i >> 2)}` : `T-${500 + i}`},${i % 2 ? 'yes' : 'no'}`);
+    const table = await tableOf('visits,ticket,y\n' + rows.join('\n') + '\n3,,no');
+    const p = prepareTraining(table, { target: 'y' });
+    const spec = p.dataset.features.find((f) => f.name === 'ticket (shared values)')!;
+    expect(spec.kind).toBe('categorical');
+    expect(spec.categories).toEqual(['T-100', 'T-101', 'T-102', 'T-103', 'T-104', 'T-105', OTHER_LEVEL]);
+    const col = p.dataset.columns[p.dataset.features.indexOf(spec)];
+    expect([col[0], col[5], col[30], col[120]]).toEqual([0, 1, 6, NaN]); // shared, shared, own ticket -> (other), empty
+    // after a save and reload: a new passenger's unseen ticket is "(other)" too, not missing
+    const back = FeatureEncoder.fromJSON(JSON.parse(JSON.stringify(p.encoder.toJSON())));
+    const fresh = back.encode(await tableOf('visits,ticket,y\n1,T-102,no\n2,T-999,yes'));
+    expect(Array.from(fresh.columns[p.dataset.features.indexOf(spec)])).toEqual([2, 6]);
+    // a column of (nearly) all-different values gets no such feature
+    const unique = await tableOf('visits,ticket,y\n' + Array.from({ length: 120 }, (_, i) => `${i % 5},T-${i},${i % 2 ? 'yes' : 'no'}`).join('\n'));
+    expect(prepareTraining(unique, { target: 'y' }).dataset.features.map((f) => f.name)).toEqual(['visits']);
+    // a damaged level list is refused in plain words
+    const json = JSON.parse(JSON.stringify(p.encoder.toJSON()));
+    json.sources.find((s: { kind: string }) => s.kind === 'groups').levels = 'T-100';
+    expect(() => FeatureEncoder.fromJSON(json)).toThrow(/damaged/);
+  });
+
   it('makes the interesting outcome class 1', async () => {
     const mk = (labels: string[]) => tableOf('x,y\n' + labels.map((l, i) => `${i % 3},${l}`).join('\n'));
     const cls = async (labels: string[]) => prepareTraining(await mk(labels), { target: 'y' }).target.classes;

@@ -97,6 +97,23 @@ describe('linear family behaviour', () => {
     expect(imp[0]).toBeGreaterThan(0);
   });
 
+  it('a rare word flag is shrunk like a one-hot level, not blown up by standardising', async () => {
+    // 'rare' is set in 2% of rows and unrelated to the target: its fitted effect is noise.
+    const base = signalData(600, 4);
+    const r = rng(11);
+    const rare = Float64Array.from({ length: base.nRows }, () => (r() < 0.02 ? 1 : 0));
+    const effect = async (indicator: boolean) => {
+      const data: Dataset = { ...base, features: [base.features[0], { name: 'note contains "rare"', kind: 'numeric', indicator }], columns: [base.columns[0], rare] };
+      const fitted = await linearFamily.fit(data, task, params(), { seed: 0 });
+      const probe = (flag: number): Dataset => ({ features: data.features, nRows: 1, columns: [Float64Array.of(0), Float64Array.of(flag)] });
+      const logit = (p: number) => Math.log(p / (1 - p));
+      return Math.abs(logit(fitted.predict(probe(1))[0]) - logit(fitted.predict(probe(0))[0]));
+    };
+    const flagged = await effect(true);
+    const standardised = await effect(false);
+    expect(flagged).toBeLessThan(0.7 * standardised);
+  });
+
   it('stronger L2 shrinks predictions toward the base rate', async () => {
     const data = signalData(300, 3);
     const spread = async (l2: number) => {

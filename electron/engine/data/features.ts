@@ -4,7 +4,7 @@
 import type { ColumnSettings, TargetInfo, Task } from '../../../shared/api.ts';
 import type { Dataset, FeatureSpec, TaskInfo } from '../models/types.ts';
 import { UserError } from '../util/errors.ts';
-import { isCoded, type Column, type Table } from './table.ts';
+import { isCoded, type CodedColumn, type Column, type Table } from './table.ts';
 import { applyTypeOverrides, numericView, stringAt, takeRows } from './table-ops.ts';
 import { analyzeTarget, findTargetColumn } from './target.ts';
 import { parseBoolean, parseDateAny } from './values.ts';
@@ -28,7 +28,11 @@ export type FeatureSource =
   | { kind: 'filled'; column: string }
   // Free text's common words, each a 0/1 feature ("Mr." in a name, "refund" in a note); chosen by how
   // many rows use them, never by the target, so validation scores stay honest.
-  | { kind: 'words'; column: string; words: string[] };
+  | { kind: 'words'; column: string; words: string[] }
+  // Values of a text column that several training rows share (a ticket bought together, a household or
+  // shop code): one category level each, every other value one "(other)" level, as a one-hot encoder
+  // would give a model. Chosen by counts alone, never by the target.
+  | { kind: 'groups'; column: string; levels: string[] };
 
 export interface TargetSpec {
   name: string;
@@ -46,6 +50,9 @@ const MAX_WORDS = 20;
 const MIN_WORD_SHARE = 0.01;
 const MIN_WORD_ROWS = 10;
 const WORD_SAMPLE = 50_000;
+/** Shared values of a text column are used when they cover this share of its filled-in rows (and at least MIN_GROUP_ROWS rows). */
+const MIN_GROUP_SHARE = 0.05;
+const MIN_GROUP_ROWS = 10;
 
 /** Columns the encoder never uses as features. */
 export function isFeatureType(col: Column): boolean {
@@ -63,7 +70,8 @@ export class FeatureEncoder {
       if (s.kind === 'categorical') return [{ name: s.column, kind: 'categorical', categories: s.levels.slice() }];
       if (s.kind === 'date') return s.parts.map((p) => ({ name: `${s.column} (${p})`, kind: 'numeric' as const }));
       if (s.kind === 'filled') return [{ name: `${s.column} (filled in)`, kind: 'numeric' }];
-      if (s.kind === 'words') return s.words.map((w) => ({ name: `${s.column} contains "${w}"`, kind: 'numeric' as const }));
+      if (s.kind === 'words') return s.words.map((w) => ({ name: `${s.column} contains "${w}"`, kind: 'numeric' as const, indicator: true }));
+      if (s.kind === 'groups') return [{ name: `${s.column} (shared values)`, kind: 'categorical', categories: [...s.levels, OTHER_LEVEL] }];
       return [{ name: s.column, kind: 'numeric' }];
     });
   }
@@ -84,6 +92,8 @@ export class FeatureEncoder {
       if (filled) sources.push(filled);
       const words = col.type === 'text' ? learnWords(col, table.nRows) : null;
       if (words) sources.push(words);
+      const groups = col.type === 'text' ? learnGroups(col, table.nRows) : null;
+      if (groups) sources.push(groups);
     }
     return new FeatureEncoder(sources, opts.target ?? null);
   }
@@ -165,6 +175,9 @@ export class FeatureEncoder {
         case 'words':
           if (!isStrArr(o.words) || o.words.length > MAX_WORDS) throw bad();
           return { kind: 'words', column: o.column, words: o.words };
+        case 'groups':
+          if (!isStrArr(o.levels) || o.levels.length === 0 || o.levels.length > MAX_LEVELS) throw bad();
+          return { kind: 'groups', column: o.column, levels: o.levels };
         case 'date':
           if (!isStrArr(o.parts) || !o.parts.every((p) => (parts as string[]).includes(p))) throw bad();
           return { kind: 'date', column: o.column, parts: o.parts as DatePart[] };
@@ -207,15 +220,7 @@ function learnSource(col: Column, n: number): FeatureSource | null {
     return seen === 3 ? { kind: 'boolean', column: col.name, labels: (col.labels ?? col.dictionary).slice() } : null;
   }
   // Categorical: levels by frequency; rare ones share one "(other)" level.
-  const counts = new Float64Array(col.dictionary.length);
-  let present = 0;
-  for (let i = 0; i < n; i++) {
-    const c = col.codes[i];
-    if (c >= 0) {
-      counts[c]++;
-      present++;
-    }
-  }
+  const { counts, present } = codeCounts(col, n);
   const used = col.dictionary.map((d, i) => ({ d, c: counts[i] })).filter((x) => x.c > 0);
   if (used.length < 2) return null;
   used.sort((a, b) => b.c - a.c || (a.d < b.d ? -1 : 1));
@@ -284,6 +289,38 @@ export function wordsOf(text: string): string[] {
   return out;
 }
 
+/** The shared-value feature of a text column (see FeatureSource 'groups'), when shared values are common enough. */
+function learnGroups(col: Column, n: number): FeatureSource | null {
+  const levels = sharedValues(col, n);
+  return levels.length ? { kind: 'groups', column: col.name, levels } : null;
+}
+
+/** Rows per dictionary entry of a coded column, and the number of non-empty rows. */
+function codeCounts(col: CodedColumn, n: number): { counts: Float64Array; present: number } {
+  const counts = new Float64Array(col.dictionary.length);
+  let present = 0;
+  for (let i = 0; i < n; i++) {
+    const c = col.codes[i];
+    if (c >= 0) {
+      counts[c]++;
+      present++;
+    }
+  }
+  return { counts, present };
+}
+
+/** Values that at least two rows share (at most MAX_LEVELS, most shared first), when together they cover enough rows. */
+export function sharedValues(col: Column, n: number): string[] {
+  if (!isCoded(col)) return [];
+  const { counts, present } = codeCounts(col, n);
+  const shared = col.dictionary.map((d, c) => ({ d, k: counts[c] })).filter((x) => x.k >= 2);
+  shared.sort((a, b) => b.k - a.k || (a.d < b.d ? -1 : 1));
+  const top = shared.slice(0, MAX_LEVELS);
+  const covered = top.reduce((s, x) => s + x.k, 0);
+  if (top.length < 2 || covered < Math.max(MIN_GROUP_ROWS, MIN_GROUP_SHARE * present)) return [];
+  return top.map((x) => x.d);
+}
+
 /** The word features of a text column, when some word is in enough rows (but not nearly all) to learn from. */
 function learnWords(col: Column, n: number): FeatureSource | null {
   const words = commonWords(col, n);
@@ -319,15 +356,21 @@ export function commonWords(col: Column, n: number): string[] {
     .map(([w]) => w);
 }
 
-/** "Augur learns from …" for a free-text column: its common words (a few named) and/or whether it is filled in. */
+/** "Augur learns from …" for a free-text column: its common words and shared values (a few named) and/or whether it is filled in. */
 export function textUseSentence(col: Column, n: number): string {
   const words = col.type === 'text' ? commonWords(col, n) : [];
+  const shared = col.type === 'text' ? sharedValues(col, n) : [];
   const filled = learnFilled(col, n) !== null;
-  const named = words.slice(0, 3).map((w) => `"${w}"`).join(', ') + (words.length > 3 ? ', …' : '');
-  if (words.length && filled) return `Augur learns from its most common words (${named}) and from whether it is filled in.`;
-  if (words.length) return `Augur learns from its most common words (${named}).`;
-  if (filled) return 'Augur learns only from whether it is filled in: no word in it is common enough to learn from.';
-  return 'Augur leaves it out: no word in it is common enough to learn from.';
+  const quote = (xs: string[]) => xs.slice(0, 3).map((w) => `"${w}"`).join(', ') + (xs.length > 3 ? ', …' : '');
+  const uses: string[] = [];
+  if (words.length) uses.push(`its most common words (${quote(words)})`);
+  if (shared.length) uses.push(`the values several rows share (${quote(shared)})`);
+  if (uses.length) {
+    if (filled) uses.push('whether it is filled in');
+    return `Augur learns from ${uses.length > 1 ? `${uses.slice(0, -1).join(', ')} and ${uses[uses.length - 1]}` : uses[0]}.`;
+  }
+  if (filled) return 'Augur learns only from whether it is filled in: no word or value in it is common enough to learn from.';
+  return 'Augur leaves it out: no word or value in it is common enough to learn from.';
 }
 
 function datePartsWorthKeeping(v: Float64Array, n: number): DatePart[] {
@@ -355,6 +398,23 @@ function datePartsWorthKeeping(v: Float64Array, n: number): DatePart[] {
 }
 
 function encodeSource(s: FeatureSource, col: Column, n: number): Float64Array[] {
+  if (s.kind === 'groups') {
+    // a shared value -> its level; any other value (seen once, or new) -> "(other)"; empty -> missing
+    const index = new Map(s.levels.map((l, k) => [l, k]));
+    const other = s.levels.length;
+    const out = new Float64Array(n);
+    if (isCoded(col)) {
+      const map = Float64Array.from(col.dictionary, (d) => index.get(d) ?? index.get(d.trim()) ?? other);
+      for (let i = 0; i < n; i++) out[i] = col.codes[i] < 0 ? NaN : map[col.codes[i]];
+    } else {
+      const at = stringAt(col);
+      for (let i = 0; i < n; i++) {
+        const t = at(i);
+        out[i] = t === null ? NaN : index.get(t) ?? other;
+      }
+    }
+    return [out];
+  }
   if (s.kind === 'filled') {
     const out = new Float64Array(n);
     if (isCoded(col)) for (let i = 0; i < n; i++) out[i] = col.codes[i] < 0 ? 0 : 1;

@@ -12,6 +12,11 @@ export interface FeatureSpec {
   kind: 'numeric' | 'categorical';
   /** Categorical only: level names, index = code. */
   categories?: string[];
+  /**
+   * Numeric only: a 0/1 flag Augur derived (a word found in a text column). Linear models keep it on
+   * its 0/1 scale, as they do one-hot levels, so a rare word is not blown up by standardising.
+   */
+  indicator?: boolean;
 }
 
 export interface Dataset {
@@ -80,4 +85,12 @@ export interface ModelFamily<P = Record<string, unknown>> {
   defaults(task: TaskInfo, shape: { nRows: number; nFeatures: number }): P;
   fit(train: Dataset, task: TaskInfo, params: P, ctx: FitContext): Promise<Fitted>;
   fromJSON(json: FittedJSON): Promise<Fitted>;
+  /**
+   * Families that stop on validation rows (boosting rounds, epochs): parameters that train this
+   * configuration again for as long as `fitted` did, without validation rows. k-fold trials fit
+   * the first fold with early stopping and the others with these, so most out-of-fold predictions
+   * come from models that never chose their stopping point on the rows they are scored on
+   * (stopping on the scored rows flatters a trial against families that cannot stop early).
+   */
+  replayLength?(params: P, fitted: Fitted): P | undefined;
 }

@@ -62,16 +62,18 @@ export async function runTrial(
   validRows.forEach((r, i) => position.set(r, i));
   const models: FittedJSON[] = [];
   const t0 = performance.now();
+  /** Folds after the first train as long as the first did, without looking at their validation rows. */
+  let replay: Record<string, unknown> | undefined;
   for (let f = 0; f < folds.length; f++) {
     throwIfAborted(ctx.signal);
     const fold = folds[f];
     const train = subsetDataset(dataset, fold.train);
     const valid = subsetDataset(dataset, fold.valid);
     if (req.balance && taskInfo.task !== 'regression') train.weights = balancedWeights(train.y!, taskInfo.nClasses);
-    const fitted = await family.fit(train, taskInfo, req.params as never, {
+    const fitted = await family.fit(train, taskInfo, (replay ?? req.params) as never, {
       seed: hashSeed(req.seed, f),
       signal: ctx.signal,
-      valid,
+      valid: replay ? undefined : valid,
       onProgress: (p) => ctx.onProgress?.({ fraction: (f + Math.min(1, Math.max(0, p.fraction))) / folds.length, validLoss: f === 0 ? p.validLoss : undefined }),
     });
     try {
@@ -83,6 +85,7 @@ export async function runTrial(
         for (let c = 0; c < k; c++) oof[at * k + c] = pred[i * k + c];
       }
       if (req.keepModels) models.push(fitted.toJSON());
+      if (f === 0 && folds.length > 1) replay = family.replayLength?.(req.params as never, fitted) as Record<string, unknown> | undefined;
     } finally {
       fitted.dispose?.();
     }

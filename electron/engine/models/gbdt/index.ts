@@ -17,4 +17,7 @@ export const gbdtFamily: ModelFamily<GbdtParams> = {
   async fromJSON(json) {
     return GbdtModel.fromJSON(json);
   },
+  replayLength(params, fitted) {
+    return fitted instanceof GbdtModel && fitted.rounds > 0 ? { ...params, nRounds: fitted.rounds, earlyStoppingRounds: 0 } : undefined;
+  },
 };

@@ -86,7 +86,9 @@ export function learnRecipe(data: Dataset, opts: { bins?: number } = {}): Design
         if (someMissing) steps.push({ kind: 'missing', feature: j });
         return;
       }
-      const { mean, std } = stats;
+      // A derived 0/1 flag stays 0/1, like a one-hot level: standardising would give a word in 1% of
+      // rows a 10x larger scale and so much less shrinkage, and rare words (first names) are mostly noise.
+      const { mean, std } = spec.indicator ? { mean: 0, std: 1 } : stats;
       const zMin = stats.min / std - mean / std, zMax = stats.max / std - mean / std;
       const width = zMax - zMin;
       steps.push({ kind: 'numeric', feature: j, mean, std, lo: zMin - width, hi: zMax + width });

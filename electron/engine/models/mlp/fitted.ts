@@ -17,6 +17,8 @@ export interface MlpTrainInfo {
   epochsRun: number;
   bestEpoch: number;
   bestValidLoss?: number;
+  /** Epochs after which the learning rate was lowered (up to bestEpoch), for ModelFamily.replayLength. */
+  lrDrops?: number[];
   diverged: boolean;
   backend: string;
   /** Set when the requested one-hot input was too wide and embeddings were used instead. */

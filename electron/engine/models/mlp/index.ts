@@ -90,6 +90,11 @@ export const mlpFamily: ModelFamily<MlpParams> = {
     const { tf, backend } = await loadTf();
     return mlpFromJSON(tf, json, backend);
   },
+
+  replayLength(params: MlpParams, fitted): MlpParams | undefined {
+    if (!(fitted instanceof MlpFitted) || fitted.info.diverged || fitted.info.bestEpoch < 1) return undefined;
+    return { ...params, epochs: fitted.info.bestEpoch, lrDrops: fitted.info.lrDrops ?? [] };
+  },
 };
 
 /** Target scaling for regression. A constant target gets std 0: the model then predicts exactly that constant. */

@@ -20,6 +20,11 @@ export interface MlpParams {
   epochs: number;
   /** Stop after this many epochs without a better validation loss (needs ctx.valid); best weights are restored. */
   patience: number;
+  /**
+   * Without validation rows: epochs after which the learning rate drops, as reduce-on-plateau did in
+   * an earlier fit of this configuration (see ModelFamily.replayLength).
+   */
+  lrDrops?: number[];
   /** Width of each categorical column's embedding, or 'onehot' to feed indicator columns instead. */
   embeddingDim: number | 'onehot';
   /** Decoupled (AdamW-style) weight decay on the dense kernels, 0 = off. */
@@ -76,6 +81,7 @@ export function resolveParams(p: Partial<MlpParams>, base: MlpParams): MlpParams
   if (r.embeddingDim !== 'onehot' && !(Number.isInteger(r.embeddingDim) && r.embeddingDim >= 1 && r.embeddingDim <= 256)) bad('embeddingDim');
   if (!(r.weightDecay >= 0 && r.weightDecay < 1)) bad('weightDecay');
   if (r.numericScaling !== 'standard' && r.numericScaling !== 'quantile') bad('numericScaling');
+  if (r.lrDrops !== undefined && (!Array.isArray(r.lrDrops) || r.lrDrops.some((e) => !Number.isInteger(e) || e < 1))) bad('lrDrops');
   r.batchNorm = Boolean(r.batchNorm);
   return r;
 }

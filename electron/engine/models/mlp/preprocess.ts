@@ -64,8 +64,9 @@ export class Preprocessor {
       const col = train.columns[index];
       if (f.kind === 'numeric') {
         const { mean, std, missing } = robustMoments(col);
-        const prep: NumericPrep = { index, mean, std, indicator: missing };
-        if (scaling === 'quantile') prep.knots = quantileKnots(col);
+        // A derived 0/1 flag (a word of a text column) goes in as 0/1, like a one-hot input.
+        const prep: NumericPrep = f.indicator ? { index, mean: 0, std: 1, indicator: missing } : { index, mean, std, indicator: missing };
+        if (scaling === 'quantile' && !f.indicator) prep.knots = quantileKnots(col);
         numeric.push(prep);
         width += missing ? 2 : 1;
       } else {

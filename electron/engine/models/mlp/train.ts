@@ -23,6 +23,8 @@ export interface TrainOutcome {
   epochsRun: number;
   bestEpoch: number;
   bestValidLoss?: number;
+  /** Epochs after which reduce-on-plateau lowered the learning rate, up to bestEpoch. */
+  lrDrops: number[];
   /** Training loss turned NaN/Infinity; the last good weights were kept. */
   diverged: boolean;
 }
@@ -89,6 +91,8 @@ export async function trainNetwork(
     let epochsRun = 0;
     let step = 0;
     let lastYield = performance.now();
+    const lrDrops: number[] = [];
+    const replayDrops = valid && valid.n > 0 ? undefined : params.lrDrops;
 
     for (let epoch = 0; epoch < params.epochs && !diverged; epoch++) {
       shuffleInPlace(order, rnd);
@@ -153,6 +157,7 @@ export async function trainNetwork(
         if (improved) bestLoss = validLoss;
       } else {
         improved = true; // no validation rows: the latest finite epoch is the one to keep
+        if (replayDrops?.includes(epochsRun)) adam.lr *= LR_PLATEAU_FACTOR;
       }
       if (improved) {
         bestEpoch = epochsRun;
@@ -161,7 +166,10 @@ export async function trainNetwork(
       } else {
         wait++;
         // Reduce-on-plateau: a stalled validation loss often improves again with a smaller step.
-        if (wait % Math.max(1, Math.ceil(params.patience / 2)) === 0) adam.lr *= LR_PLATEAU_FACTOR;
+        if (wait % Math.max(1, Math.ceil(params.patience / 2)) === 0) {
+          adam.lr *= LR_PLATEAU_FACTOR;
+          lrDrops.push(epochsRun);
+        }
       }
       ctx.onProgress?.({
         fraction: epochsRun / params.epochs,
@@ -171,7 +179,7 @@ export async function trainNetwork(
       if (wait >= params.patience) break;
     }
     const weights = best.map((values, i) => tf.tensor(values, init[i].shape, 'float32'));
-    return { weights, epochsRun, bestEpoch, bestValidLoss: Number.isFinite(bestLoss) ? bestLoss : undefined, diverged };
+    return { weights, epochsRun, bestEpoch, bestValidLoss: Number.isFinite(bestLoss) ? bestLoss : undefined, diverged, lrDrops: lrDrops.filter((e) => e < bestEpoch) };
   } finally {
     tf.dispose(vars);
   }
