@@ -131,6 +131,30 @@ describe('gbdt', () => {
     }
   });
 
+  it('is not fooled by a category column of many tiny groups (a shared ticket, a household code)', async () => {
+    // 200 groups of 3 rows with no bearing on the target: ordering groups by their few rows' mean lets a
+    // tree pick out exactly the groups whose rows happened to agree. Rare categories stay out of the ordering.
+    const make = (n: number, seed: number) => {
+      const r = rand(seed);
+      const x = new Float64Array(n), g = new Float64Array(n), y = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        x[i] = r() * 2 - 1;
+        g[i] = Math.floor(r() * 200);
+        y[i] = r() < 1 / (1 + Math.exp(-2 * x[i])) ? 1 : 0;
+      }
+      return { x, g, y };
+    };
+    const cat: FeatureSpec = { name: 'group', kind: 'categorical', categories: Array.from({ length: 200 }, (_, i) => `g${i}`) };
+    const a = make(600, 21), b = make(4000, 22);
+    const train = dataset([num('x'), cat], [a.x, a.g], a.y);
+    const test = dataset([num('x'), cat], [b.x, b.g], b.y);
+    const m = await gbdtFamily.fit(train, BIN, params(BIN, train, { learningRate: 0.05, nRounds: 100 }), { seed: 0 });
+    const onlyX = await gbdtFamily.fit(dataset([num('x')], [a.x], a.y), BIN, params(BIN, train, { learningRate: 0.05, nRounds: 100 }), { seed: 0 });
+    const withGroups = auc(test, m.predict(test));
+    const without = auc(test, onlyX.predict(dataset([num('x')], [b.x])));
+    expect(withGroups).toBeGreaterThan(without - 0.01);
+  });
+
   it('stops early when the validation loss stops improving', async () => {
     // pure noise: nothing to learn, so validation loss is best after very few rounds
     const r = rand(7);

@@ -27,6 +27,10 @@ describe('Caruana ensemble selection', () => {
     expect(sel.weights[0]).toBeGreaterThan(0);
     expect(sel.weights[1]).toBeGreaterThan(0);
     expect(sel.weights.reduce((s, w) => s + w, 0)).toBeCloseTo(1, 10);
+    // Out of time before the first round: the best single model, and still a valid selection.
+    const late = caruanaSelect([a, b, c], auc, false, 40, performance.now() - 1);
+    expect(late.weights).toEqual(late.weights.map((_, i) => (i === late.bestIndex ? 1 : 0)));
+    expect(late.score).toBe(late.bestSingle);
   });
 
   it('with one useful model it keeps that model alone (lower-is-better metric)', () => {

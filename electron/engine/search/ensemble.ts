@@ -17,12 +17,14 @@ export interface Selection {
 /**
  * preds: each candidate's validation predictions (same rows, same layout).
  * score: metric of a prediction vector; lowerIsBetter says which way is good.
+ * until: a performance.now() time after which no further round starts (the best prefix so far is kept).
  */
 export function caruanaSelect(
   preds: Float64Array[],
   score: (pred: Float64Array) => number,
   lowerIsBetter: boolean,
   iterations = 40,
+  until?: number,
 ): Selection {
   if (preds.length === 0) throw new Error('No candidates for ensemble selection.');
   const better = (a: number, b: number) => (lowerIsBetter ? a < b : a > b);
@@ -41,6 +43,7 @@ export function caruanaSelect(
   let bestCounts = counts.slice();
   const trial = new Float64Array(len);
   for (let it = 1; it < iterations; it++) {
+    if (until !== undefined && performance.now() > until) break;
     let pick = -1;
     let pickScore = NaN;
     for (let i = 0; i < preds.length; i++) {

@@ -370,7 +370,11 @@ export async function runAutoML(prepared: PreparedData, opts: RunOptions): Promi
   let chosen: { members: Done[]; weights: number[]; score: number } | undefined;
   if (candidates.length) chosen = { members: [candidates[0]], weights: [1], score: candidates[0].score };
   if (candidates.length > 1) {
-    const sel = caruanaSelect(candidates.map((c) => c.oof), score, lowerIsBetter);
+    // On the clock, selection stops in time to rebuild the models (a multiclass score on many rows can
+    // take ~15 ms, and 40 rounds over a dozen candidates would overrun the budget); work units never stop
+    // it early, so they stay reproducible.
+    const selectUntil = workMode ? undefined : Math.max(performance.now() + 200, t0 + budgetS * 1000 - Math.min(1500, budgetS * 30));
+    const sel = caruanaSelect(candidates.map((c) => c.oof), score, lowerIsBetter, 40, selectUntil);
     if (better(sel.score, candidates[0].score)) {
       const members = candidates.filter((_, i) => sel.weights[i] > 0);
       chosen = { members, weights: sel.weights.filter((w) => w > 0), score: sel.score };

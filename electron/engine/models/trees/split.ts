@@ -285,13 +285,20 @@ export class SplitFinder {
       }
       return;
     }
+    // As LightGBM does: only categories with about catSmooth rows or more are ordered and may go left.
+    // Rarer ones stay right with the unseen ones: the mean gradient of two or three rows is mostly noise,
+    // and ordering by it lets a tree pick out exactly the rare categories whose few rows agreed.
+    const rowsPerH = (leaf.end - leaf.begin) / leaf.H;
+    let ns = 0;
+    for (let i = 0; i < np; i++) if (hist[base + present[i] * S] * rowsPerH >= p.catSmooth) present[ns++] = present[i];
+    if (ns === 0) return;
     // Sort categories by mean gradient (channel 0); the best split is then a prefix (Fisher 1958).
     const key = this.catKey;
-    for (let i = 0; i < np; i++) {
+    for (let i = 0; i < ns; i++) {
       const b = present[i];
       key[b] = hist[base + b * S + 1] / (hist[base + b * S] + p.catSmooth);
     }
-    for (let i = 1; i < np; i++) { // insertion sort: at most 255 entries
+    for (let i = 1; i < ns; i++) { // insertion sort: at most 255 entries
       const b = present[i];
       let j = i - 1;
       while (j >= 0 && key[present[j]] > key[b]) { present[j + 1] = present[j]; j--; }
@@ -300,7 +307,8 @@ export class SplitFinder {
     bits.fill(0);
     this.accG.fill(0);
     let HL = 0;
-    for (let i = 0; i + 1 < np; i++) {
+    // every ordered category may go left when rare ones are left out on the right
+    for (let i = 0; i < (ns < np ? ns : ns - 1); i++) {
       HL += this.addCatBin(hist, base, present[i]);
       this.tryCatLeftSet(best, leaf, hist, base, f, HL, minH, lam, parentScore);
     }
