@@ -13,8 +13,8 @@ export interface FeatureSpec {
   /** Categorical only: level names, index = code. */
   categories?: string[];
   /**
-   * Numeric only: a 0/1 flag Augur derived (a word found in a text column). Linear models keep it on
-   * its 0/1 scale, as they do one-hot levels, so a rare word is not blown up by standardising.
+   * Numeric only: a 0/1 flag Augur derived (a word found in a text column). Linear models and networks
+   * keep it on its 0/1 scale, as they do one-hot levels, so a rare word is not blown up by standardising.
    */
   indicator?: boolean;
 }
