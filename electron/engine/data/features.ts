@@ -295,18 +295,20 @@ function learnGroups(col: Column, n: number): FeatureSource | null {
   return levels.length ? { kind: 'groups', column: col.name, levels } : null;
 }
 
-/** Rows per dictionary entry of a coded column, and the number of non-empty rows. */
-function codeCounts(col: CodedColumn, n: number): { counts: Float64Array; present: number } {
+/** Rows per dictionary entry of a coded column over every `step`-th row: counts, non-empty rows, rows read. */
+function codeCounts(col: CodedColumn, n: number, step = 1): { counts: Float64Array; present: number; seen: number } {
   const counts = new Float64Array(col.dictionary.length);
   let present = 0;
-  for (let i = 0; i < n; i++) {
+  let seen = 0;
+  for (let i = 0; i < n; i += step) {
+    seen++;
     const c = col.codes[i];
     if (c >= 0) {
       counts[c]++;
       present++;
     }
   }
-  return { counts, present };
+  return { counts, present, seen };
 }
 
 /** Values that at least two rows share (at most MAX_LEVELS, most shared first), when together they cover enough rows. */
@@ -331,18 +333,7 @@ function learnWords(col: Column, n: number): FeatureSource | null {
 export function commonWords(col: Column, n: number): string[] {
   if (!isCoded(col)) return [];
   // counted on at most WORD_SAMPLE evenly spaced rows: long notes on a million rows would take seconds
-  const step = Math.max(1, Math.floor(n / WORD_SAMPLE));
-  const perCode = new Float64Array(col.dictionary.length);
-  let present = 0;
-  let seen = 0;
-  for (let i = 0; i < n; i += step) {
-    seen++;
-    const c = col.codes[i];
-    if (c >= 0) {
-      perCode[c]++;
-      present++;
-    }
-  }
+  const { counts: perCode, present, seen } = codeCounts(col, n, Math.max(1, Math.floor(n / WORD_SAMPLE)));
   const least = Math.max(MIN_WORD_ROWS, Math.ceil(MIN_WORD_SHARE * seen));
   const rowsWith = new Map<string, number>();
   for (let c = 0; c < col.dictionary.length; c++) {
@@ -400,20 +391,7 @@ function datePartsWorthKeeping(v: Float64Array, n: number): DatePart[] {
 function encodeSource(s: FeatureSource, col: Column, n: number): Float64Array[] {
   if (s.kind === 'groups') {
     // a shared value -> its level; any other value (seen once, or new) -> "(other)"; empty -> missing
-    const index = new Map(s.levels.map((l, k) => [l, k]));
-    const other = s.levels.length;
-    const out = new Float64Array(n);
-    if (isCoded(col)) {
-      const map = Float64Array.from(col.dictionary, (d) => index.get(d) ?? index.get(d.trim()) ?? other);
-      for (let i = 0; i < n; i++) out[i] = col.codes[i] < 0 ? NaN : map[col.codes[i]];
-    } else {
-      const at = stringAt(col);
-      for (let i = 0; i < n; i++) {
-        const t = at(i);
-        out[i] = t === null ? NaN : index.get(t) ?? other;
-      }
-    }
-    return [out];
+    return [encodeLevels(col, n, new Map(s.levels.map((l, k) => [l, k])), s.levels.length)];
   }
   if (s.kind === 'filled') {
     const out = new Float64Array(n);
@@ -467,20 +445,7 @@ function encodeSource(s: FeatureSource, col: Column, n: number): Float64Array[] 
     const index = new Map<string, number>(s.levels.map((l, i) => [l, i]));
     const other = s.levels.indexOf(OTHER_LEVEL);
     if (other >= 0) for (const m of s.merged) if (!index.has(m)) index.set(m, other);
-    const out = new Float64Array(n);
-    if (isCoded(col)) {
-      // Map each dictionary entry once, then rows by code.
-      const labels = col.type === 'boolean' && col.labels ? col.labels : col.dictionary;
-      const map = Float64Array.from(labels, (d) => index.get(d) ?? index.get(d.trim()) ?? NaN);
-      for (let i = 0; i < n; i++) out[i] = col.codes[i] < 0 ? NaN : map[col.codes[i]];
-      return [out];
-    }
-    const at = stringAt(col);
-    for (let i = 0; i < n; i++) {
-      const t = at(i);
-      out[i] = t === null ? NaN : index.get(t) ?? NaN;
-    }
-    return [out];
+    return [encodeLevels(col, n, index, NaN)];
   }
   // date parts
   let ms: Float64Array;
@@ -612,4 +577,22 @@ export function classWeights(y: Float64Array, k: number): Float64Array | undefin
   if (!(max / min >= IMBALANCE_RATIO_FOR_WEIGHTS)) return undefined;
   const per = Array.from(counts, (c) => (c > 0 ? y.length / (k * c) : 0));
   return Float64Array.from(y, (c) => per[c]);
+}
+
+/** Level index of each row by its value (`unseen` for values not in `index`; empty -> NaN). */
+function encodeLevels(col: Column, n: number, index: Map<string, number>, unseen: number): Float64Array {
+  const out = new Float64Array(n);
+  if (isCoded(col)) {
+    // Map each dictionary entry once, then rows by code.
+    const labels = col.type === 'boolean' && col.labels ? col.labels : col.dictionary;
+    const map = Float64Array.from(labels, (d) => index.get(d) ?? index.get(d.trim()) ?? unseen);
+    for (let i = 0; i < n; i++) out[i] = col.codes[i] < 0 ? NaN : map[col.codes[i]];
+    return out;
+  }
+  const at = stringAt(col);
+  for (let i = 0; i < n; i++) {
+    const t = at(i);
+    out[i] = t === null ? NaN : index.get(t) ?? unseen;
+  }
+  return out;
 }
