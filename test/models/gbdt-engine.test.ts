@@ -36,13 +36,29 @@ function arrays(): EngineArrays {
   return { bins, binCols, nRows: N, nFeatures: F, nBins, rows, gh, q };
 }
 
+/** The same rows with only the features in `keep` (renumbered 0..). */
+function project(a: EngineArrays, keep: number[]): EngineArrays {
+  const k = keep.length;
+  const sab = (bytes: number) => new SharedArrayBuffer(bytes);
+  const bins = new Uint8Array(sab(N * k));
+  const binCols = new Uint8Array(sab(N * k));
+  const nBins = new Int32Array(sab(k * 4));
+  keep.forEach((f, j) => {
+    nBins[j] = a.nBins[f];
+    for (let i = 0; i < N; i++) { bins[i * k + j] = a.bins[i * F + f]; binCols[j * N + i] = a.bins[i * F + f]; }
+  });
+  const rows = new Int32Array(sab(N * 4));
+  for (let i = 0; i < N; i++) rows[i] = i;
+  return { ...a, bins, binCols, nFeatures: k, nBins, rows };
+}
+
 /** Root step, a partition on its best split, then the step of both children: returns every result. */
-function grow(eng: BoostEngine, a: EngineArrays, packed: boolean): number[] {
+function grow(eng: BoostEngine, a: EngineArrays, packed: boolean, features?: Int32Array): number[] {
   const p = { packed, shift: 2 ** 24, gScale: 0.01, hScale: 0.01, lambda: 1, alpha: 0 };
   let H = 0, G = 0, Q = 0;
   for (let i = 0; i < N; i++) { H += a.gh[2 * i]; G += a.gh[2 * i + 1]; Q += a.q[i]; }
   const out = new Float64Array(2 * RESULT);
-  eng.reset();
+  eng.reset(features);
   const root = eng.alloc();
   eng.step(p, root, -1, 0, N, [{ slot: root, Q, H, G, minH: 1 }], out);
   const got = Array.from(out.subarray(0, RESULT));
@@ -84,4 +100,32 @@ describe('boosting engine', () => {
       }
     });
   }
+
+  it('a tree given some of the features (column sampling) splits as if the others were not there', async () => {
+    const a = arrays();
+    const keep = [0, 1, 3, 5, 6]; // without feature 2, the one that carries the signal
+    const sub = project(a, keep);
+    for (const packed of [true, false]) {
+      for (const threads of [1, 2]) {
+        for (let i = 0; i < N; i++) { a.rows[i] = i; sub.rows[i] = i; }
+        const small = await BoostEngine.create(sub, 4, 1);
+        const full = await BoostEngine.create(a, 4, threads);
+        try {
+          const ref = grow(small, sub, packed);
+          // feature numbers of the three scan results, back in the full table's numbering
+          for (const at of [1, RESULT + 101 + 1, 2 * RESULT + 101 + 1]) ref[at] = ref[at] >= 0 ? keep[ref[at]] : ref[at];
+          const got = grow(full, a, packed, Int32Array.from(keep));
+          expect(got[1]).not.toBe(2);
+          if (packed) expect(got).toEqual(ref);
+          else for (let i = 0; i < ref.length; i++) expect(got[i]).toBeCloseTo(ref[i], 9);
+          // the next tree may use every feature again, and finds feature 2
+          for (let i = 0; i < N; i++) a.rows[i] = i;
+          expect(grow(full, a, packed)[1]).toBe(2);
+        } finally {
+          small.close();
+          full.close();
+        }
+      }
+    }
+  });
 });

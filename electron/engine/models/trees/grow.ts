@@ -63,7 +63,7 @@ export interface GrowInput {
   /** Helper threads for all-feature boosting histograms (shared-memory copies of bins, rows, gh, q). */
   parallel?: ParallelHist;
   /**
-   * Boosting on numeric features with all of them: histograms, scans and partitions run in this engine
+   * Boosting on numeric features (all of them or a per-tree sample): histograms, scans and partitions run in this engine
    * (over the same bins, rows, gh and q), threaded or not, with the same result either way.
    */
   engine?: BoostEngine;
@@ -265,8 +265,8 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
     if (leaf.best) open.push(leaf);
     if (leaf.hist && (!leaf.best || !keepHists)) { pool.push(leaf.hist); leaf.hist = null; }
   };
-  // the engine path: numeric boosting trees over all features (the common, hot case)
-  const eng = input.engine && !forestMode && C === 1 && allFeatures && !p.randomSplits && keepHists &&
+  // the engine path: numeric boosting trees (the common, hot case); histograms cover every feature, scans the tree's
+  const eng = input.engine && !forestMode && C === 1 && !p.randomSplits && keepHists &&
     Math.min(maxOpen, 1 << 20) + 2 <= input.engine.nSlots && !mapper.isCat.some((c) => c === 1) ? input.engine : null;
   // right rows while partitioning (the engine has its own)
   const tmpRows = new Int32Array(eng ? 0 : input.nRows);
@@ -310,7 +310,7 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
     open.push(leaf);
   };
   if (eng) {
-    eng.reset();
+    eng.reset(treeFeats);
     if (canSplit(root)) {
       root.slot = eng.alloc();
       eng.step(stepParams, root.slot, -1, 0, input.nRows, [scanOf(root)], out);

@@ -119,7 +119,7 @@ export class SplitFinder {
     if (!K) throw new Error('packed gradients need the tree kernels');
     const p = this.p;
     const r = this.packedOut;
-    K.scan(hist, true, this.mapper.nBins, f, f + 1, leaf.Q, 0, 0, minH, p.lambda, p.alpha, pk.shift, pk.gScale, pk.hScale, r, 0);
+    K.scan(hist, true, this.mapper.nBins, null, f, f + 1, leaf.Q, 0, 0, minH, p.lambda, p.alpha, pk.shift, pk.gScale, pk.hScale, r, 0);
     if (!(r[1] >= 0 && r[0] > best.gain)) return;
     const { shift, gScale, hScale } = pk;
     const QL = r[6];
