@@ -14,6 +14,7 @@ Needs Debian's python3-sklearn python3-xgboost python3-pandas python3-statsmodel
 import json
 import os
 import sys
+import time
 import warnings
 
 import numpy as np
@@ -25,24 +26,26 @@ from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor, RandomForestClassifier, RandomForestRegressor
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.metrics import mean_squared_error, roc_auc_score
+from sklearn.metrics import accuracy_score, f1_score, mean_absolute_error, mean_squared_error, r2_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
 warnings.filterwarnings('ignore')
-OUT = sys.argv[1] if len(sys.argv) > 1 else '/tmp/augur-check-sets'
-os.makedirs(os.path.join(OUT, 'splits'), exist_ok=True)
+# Importable (bench/peers/check_sets_r.py reuses add / fit_baselines / write_index): set OUT before add().
+OUT = '/tmp/augur-check-sets'
 sets = []
 
 
-def add(name, df, target, task):
-    df.to_csv(os.path.join(OUT, name + '.csv'), index=False)
+def add(name, df, target, task, float_format=None, **extra):
+    """Writes <OUT>/<name>.csv and its fixed test split; `extra` fields go into datasets.json."""
+    os.makedirs(os.path.join(OUT, 'splits'), exist_ok=True)
+    df.to_csv(os.path.join(OUT, name + '.csv'), index=False, float_format=float_format)
     y = df[target]
     strat = pd.qcut(y.rank(method='first'), 10, labels=False) if task == 'regression' else y
     _, test = train_test_split(np.arange(len(df)), test_size=0.2, random_state=0, stratify=strat)
     np.savetxt(os.path.join(OUT, 'splits', f'{name}.test-rows.txt'), np.sort(test), fmt='%d')
-    sets.append(dict(name=name, file=name + '.csv', target=target, task=task, df=df, test=np.sort(test)))
+    sets.append(dict(name=name, file=name + '.csv', target=target, task=task, **extra, df=df, test=np.sort(test)))
 
 
 def real_sets():
@@ -87,7 +90,9 @@ def synthetic_sets():
     add('skewreg', r, 'amount', 'regression')
 
 
-def baselines(s):
+def fit_baselines(s, detail=None):
+    """Test ROC AUC (classification) or RMSE (regression) of the four default models, by name.
+    With a dict `detail`, also fills detail[model] with accuracy / macro-F1 / RMSE / MAE / R2 and fit seconds."""
     df, task, target = s['df'], s['task'], s['target']
     test = np.zeros(len(df), bool)
     test[s['test']] = True
@@ -100,10 +105,19 @@ def baselines(s):
         classes = sorted(df[target].unique())
         y = df[target].map({c: i for i, c in enumerate(classes)}).values
 
-    def score(model, data):
+    def fit(name, model, data):
+        t0 = time.perf_counter()
+        model.fit(data[~test], y[~test])
+        seconds = time.perf_counter() - t0
         if task == 'regression':
-            return mean_squared_error(y[test], model.predict(data[test])) ** 0.5
+            pred = model.predict(data[test])
+            if detail is not None:
+                detail[name] = dict(rmse=mean_squared_error(y[test], pred) ** 0.5, mae=mean_absolute_error(y[test], pred), r2=r2_score(y[test], pred), fit_s=seconds)
+            return mean_squared_error(y[test], pred) ** 0.5
         p = model.predict_proba(data[test])
+        if detail is not None:
+            label = np.argmax(p, axis=1)
+            detail[name] = dict(accuracy=accuracy_score(y[test], label), macro_f1=f1_score(y[test], label, average='macro'), fit_s=seconds)
         return roc_auc_score(y[test], p[:, 1]) if task == 'binary' else roc_auc_score(y[test], p, multi_class='ovr', average='macro')
 
     ordinal = X.copy()
@@ -115,27 +129,50 @@ def baselines(s):
     reg = task == 'regression'
     res = {}
     m = (HistGradientBoostingRegressor if reg else HistGradientBoostingClassifier)(categorical_features=[c in cats for c in X] if cats else None)
-    res['hgb'] = score(m.fit(ordinal[~test], y[~test]), ordinal)
+    res['hgb'] = fit('hgb', m, ordinal)
     m = (xgb.XGBRegressor if reg else xgb.XGBClassifier)(tree_method='hist', enable_categorical=True)
-    res['xgb'] = score(m.fit(native[~test], y[~test]), native)
+    res['xgb'] = fit('xgb', m, native)
     prep = ColumnTransformer([('n', make_pipeline(SimpleImputer(), StandardScaler()), nums), ('c', OneHotEncoder(handle_unknown='ignore'), cats)])
     m = make_pipeline(prep, Ridge(alpha=1) if reg else LogisticRegression(max_iter=2000))
-    res['linear'] = score(m.fit(X[~test], y[~test]), X)
+    res['linear'] = fit('linear', m, X)
     filled = ordinal.fillna(ordinal[~test].median())
     m = (RandomForestRegressor if reg else RandomForestClassifier)(n_estimators=300, random_state=0)
-    res['rf'] = score(m.fit(filled[~test], y[~test]), filled)
-    best = min(res, key=res.get) if reg else max(res, key=res.get)
+    res['rf'] = fit('rf', m, filled)
+    return res
+
+
+def best_of(s, res):
+    return min(res, key=res.get) if s['task'] == 'regression' else max(res, key=res.get)
+
+
+def baselines(s):
+    df, task, target = s['df'], s['task'], s['target']
+    reg = task == 'regression'
+    res = fit_baselines(s)
+    best = best_of(s, res)
     print(s['name'], task, len(df), {k: round(v, 4) for k, v in res.items()}, 'best', best)
     return f"| {s['name']} | {task} | {target} | {best} | {'rmse' if reg else 'roc_auc'} | {res[best]:.4f} | - | - |"
 
 
-real_sets()
-synthetic_sets()
-rows = [baselines(s) for s in sets]
-with open(os.path.join(OUT, 'datasets.json'), 'w') as fh:
-    json.dump({'datasets': [{k: v for k, v in s.items() if k not in ('df', 'test')} for s in sets]}, fh, indent=1)
-with open(os.path.join(OUT, 'baselines.md'), 'w') as fh:
-    fh.write('# Check-set baselines (bench/peers/check_sets.py)\n\nBest per dataset (check sets):\n\n'
-             '| dataset | task | target | best model | primary metric | value | - | - |\n|---|---|---|---|---|---:|---|---:|\n'
-             + '\n'.join(rows) + '\n')
-print('wrote', OUT)
+def write_index(**top):
+    """<OUT>/datasets.json: `top` fields first, then one entry per added set (without its data)."""
+    with open(os.path.join(OUT, 'datasets.json'), 'w') as fh:
+        json.dump({**top, 'datasets': [{k: v for k, v in s.items() if k not in ('df', 'test')} for s in sets]}, fh, indent=1)
+
+
+def main():
+    global OUT
+    OUT = sys.argv[1] if len(sys.argv) > 1 else OUT
+    real_sets()
+    synthetic_sets()
+    rows = [baselines(s) for s in sets]
+    write_index()
+    with open(os.path.join(OUT, 'baselines.md'), 'w') as fh:
+        fh.write('# Check-set baselines (bench/peers/check_sets.py)\n\nBest per dataset (check sets):\n\n'
+                 '| dataset | task | target | best model | primary metric | value | - | - |\n|---|---|---|---|---|---:|---|---:|\n'
+                 + '\n'.join(rows) + '\n')
+    print('wrote', OUT)
+
+
+if __name__ == '__main__':
+    main()

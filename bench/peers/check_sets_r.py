@@ -1,0 +1,191 @@
+"""A third quality set: real tables from R's mlbench and MASS packages, which Augur was never tuned on.
+
+    apt-get install -y r-base-core r-cran-mlbench r-cran-mass
+    /usr/bin/python3 bench/peers/check_sets_r.py /tmp/augur-check-sets-r
+    AUGUR_DATASETS=/tmp/augur-check-sets-r npm run bench -- quality
+
+Runs Rscript to export twelve datasets, then writes them as CSV (R factors as text, missing as empty
+cells, identifier and leaky columns dropped) with the same fixed 80/20 test split (seed 0, stratified
+on the class or on target deciles), datasets.json and baselines.md as bench/peers/check_sets.py, whose
+code it reuses: default HistGradientBoosting / XGBoost hist (native categoricals), LogisticRegression
+(max_iter=2000) or Ridge(alpha=1) on scaled numerics + one-hot, RandomForest(300).
+Factors whose levels are all numbers (0/1 flags, 1-10 scores, codes) come out as numbers, as any CSV
+reader sees them. Class labels that are numbers get a text prefix, so the class column reads as classes.
+Needs Debian's python3-sklearn python3-xgboost python3-pandas python3-statsmodels and the R packages above.
+"""
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import datetime, timezone
+
+import numpy as np
+import pandas as pd
+import sklearn
+import xgboost
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check_sets as cs  # noqa: E402
+
+APT = 'apt-get install -y r-base-core r-cran-mlbench r-cran-mass'
+R_DATA = {'mlbench': ['Sonar', 'PimaIndiansDiabetes2', 'HouseVotes84', 'Glass', 'DNA', 'Soybean', 'BostonHousing2', 'Ozone'],
+          'MASS': ['survey', 'Aids2', 'cpus', 'nlschools']}
+
+R_SCRIPT = r'''
+args <- commandArgs(trailingOnly = TRUE)
+out <- args[1]
+sets <- strsplit(args[-1], ":", fixed = TRUE)
+pkgs <- unique(vapply(sets, `[`, "", 1))
+missing <- pkgs[!vapply(pkgs, requireNamespace, TRUE, quietly = TRUE)]
+if (length(missing)) { cat("MISSING", missing, "\n"); quit(status = 3) }
+for (s in sets) {
+  e <- new.env()
+  data(list = s[2], package = s[1], envir = e)
+  write.csv(get(s[2], envir = e), file.path(out, paste0(s[2], ".csv")), row.names = FALSE, na = "")
+}
+'''
+
+
+def die(msg):
+    print(f'check_sets_r.py: {msg}', file=sys.stderr)
+    sys.exit(1)
+
+
+def export(tmp):
+    """Writes <tmp>/<dataset>.csv for every R dataset in R_DATA."""
+    rscript = shutil.which('Rscript')
+    if not rscript:
+        die(f'Rscript not found; install R and the dataset packages with: {APT}')
+    names = [f'{pkg}:{n}' for pkg, ns in R_DATA.items() for n in ns]
+    r = subprocess.run([rscript, '--vanilla', '-e', R_SCRIPT, tmp, *names], capture_output=True, text=True)
+    if r.returncode == 3 and 'MISSING' in r.stdout:
+        pkgs = r.stdout.split('MISSING', 1)[1].split()
+        die(f'R package(s) {", ".join(pkgs)} not installed; install with: {APT}')
+    if r.returncode != 0:
+        die(f'Rscript failed ({r.returncode}): {(r.stderr.strip() or r.stdout.strip()).splitlines()[-1:]}')
+
+
+def read(tmp, name):
+    # Only empty cells are missing (R wrote NA as ""); text such as "None" stays a value.
+    return pd.read_csv(os.path.join(tmp, name + '.csv'), keep_default_na=False, na_values=[''])
+
+
+def put(name, df, target, task, source, positive=None, note=None):
+    df = df.reset_index(drop=True)
+    extra = dict(positive_class=positive, rows=len(df), columns=df.shape[1], na_values=[''], drop_columns=[], source=source)
+    if note:
+        extra['note'] = note
+    cs.add(name, df, target, task, float_format='%.15g', **extra)  # 15 digits as R writes them: 6 not 6.0
+
+
+def r_sets(tmp):
+    put('sonar', read(tmp, 'Sonar'), 'Class', 'binary', 'R mlbench::Sonar', 'M',
+        '60 sonar energy bands, 208 rows; M = metal cylinder (mine), R = rock; rows are sorted by class')
+    put('pima_diabetes2', read(tmp, 'PimaIndiansDiabetes2'), 'diabetes', 'binary', 'R mlbench::PimaIndiansDiabetes2', 'pos',
+        "the version with impossible zeros recoded as missing: insulin 49 %, triceps 30 % empty")
+    put('house_votes84', read(tmp, 'HouseVotes84'), 'Class', 'binary', 'R mlbench::HouseVotes84', 'republican',
+        'party from 16 y/n votes (V1..V16) with empty cells for abstentions')
+    s = read(tmp, 'survey')
+    put('survey', s[s.Sex.notna()], 'Sex', 'binary', 'R MASS::survey', 'Male',
+        "students' answers, mixed text/number columns with gaps, 1 row without Sex dropped; "
+        "Exer has the value 'None' (a category, not a missing marker)")
+    a = read(tmp, 'Aids2').drop(columns=['death'])
+    put('aids2', a, 'status', 'binary', 'R MASS::Aids2', 'D',
+        "D = died, A = alive at the end of observation; 'death' (date of death or of censoring) dropped as leaky; "
+        'diag = date of diagnosis as a day number')
+    g = read(tmp, 'Glass')
+    g['Type'] = 'type' + g.Type.astype(str)
+    put('glass', g, 'Type', 'multiclass', 'R mlbench::Glass', None,
+        'six glass types of 9 to 76 rows (test set: 2 to 15 rows per type)')
+    put('dna', read(tmp, 'DNA'), 'Class', 'multiclass', 'R mlbench::DNA', None,
+        '180 0/1 columns (one-hot DNA bases), splice junction class ei / ie / n')
+    put('soybean', read(tmp, 'Soybean'), 'Class', 'multiclass', 'R mlbench::Soybean', None,
+        '19 diseases of 8 to 92 rows, 35 coded (numeric) factors, 2,337 empty cells')
+    b = read(tmp, 'BostonHousing2').drop(columns=['medv', 'tract'])
+    put('boston_housing2', b, 'cmedv', 'regression', 'R mlbench::BostonHousing2', None,
+        "corrected median value cmedv; its uncorrected twin medv and the census tract id dropped; 'town' has 92 names")
+    o = read(tmp, 'Ozone')
+    o.columns = ['month', 'day_of_month', 'day_of_week', 'ozone', 'pressure_500mb', 'wind_speed', 'humidity', 'temp_sandburg',
+                 'temp_el_monte', 'inversion_base_height', 'pressure_gradient', 'inversion_base_temp', 'visibility']
+    put('ozone', o[o.ozone.notna()], 'ozone', 'regression', 'R mlbench::Ozone', None,
+        'daily maximum ozone, Los Angeles 1976 (columns V1..V13 renamed); 5 rows without ozone dropped; temp_el_monte 38 % empty')
+    c = read(tmp, 'cpus').drop(columns=['name', 'estperf'])
+    put('cpus', c, 'perf', 'regression', 'R MASS::cpus', None,
+        "relative CPU performance, right-skewed (15 to 1,238); machine name and the published estimate 'estperf' dropped")
+    put('nlschools', read(tmp, 'nlschools'), 'lang', 'regression', 'R MASS::nlschools', None,
+        "Dutch pupils' language test score; 'class' is a numeric code of 133 school classes")
+
+
+def num(v, digits=4):
+    return '' if v is None else f'{v:.{digits}f}'
+
+
+def write_baselines(results):
+    head = ('# Check-set baselines (bench/peers/check_sets_r.py)\n\n'
+            f"Generated {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC ({os.cpu_count()} CPU cores, scikit-learn {sklearn.__version__}, "
+            f'XGBoost {xgboost.__version__}, pandas {pd.__version__}, Python {platform.python_version()}) from R datasets '
+            '(Debian r-cran-mlbench, r-cran-mass).\n\n'
+            'Protocol as ../shared/datasets/baselines.md: one stratified 80/20 train/test split per dataset, seed 0 '
+            '(regression: stratified on target deciles); test rows in splits/. Library defaults; `hgb` = HistGradientBoosting '
+            'with native categoricals, `xgb` = XGBoost hist with native categoricals, `linear` = LogisticRegression(max_iter=2000) '
+            'or Ridge(alpha=1) on standard-scaled mean-imputed numerics + one-hot categoricals, `rf` = RandomForest 300 trees on '
+            'median-imputed numerics + ordinal-encoded categoricals. ROC AUC: binary = positive class, multiclass = one-vs-rest macro. '
+            'fit s = wall time of fit() on this machine. Best = highest ROC AUC or lowest RMSE; ref = majority-class accuracy '
+            'or RMSE of predicting the training mean.\n\n## R check sets\n\n'
+            '| dataset | task | rows | model | accuracy | macro-F1 | ROC AUC | RMSE | MAE | R2 | fit s |\n'
+            '|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n')
+    per_model, best_rows = [], []
+    for s, res, detail, ref in results:
+        reg = s['task'] == 'regression'
+        best = cs.best_of(s, res)
+        for m, v in res.items():
+            d = detail[m]
+            metrics = ['', '', '', num(v), num(d['mae']), num(d['r2'])] if reg else [num(d['accuracy']), num(d['macro_f1']), num(v), '', '', '']
+            cells = [s['name'], s['task'], str(len(s['df'])), m + (' **(best)**' if m == best else ''), *metrics, f"{d['fit_s']:.2f}"]
+            per_model.append('| ' + ' | '.join(cells) + ' |')
+        key = 'r2' if reg else 'accuracy'
+        second = max(detail, key=lambda m: detail[m][key])
+        best_rows.append(f"| {s['name']} | {s['task']} | {s['target']} | {best} | {'rmse' if reg else 'roc_auc'} | {res[best]:.4f} | "
+                         f"{key} {detail[second][key]:.4f} ({second}) | {ref:.4f} |")
+    with open(os.path.join(cs.OUT, 'baselines.md'), 'w') as fh:
+        fh.write(head + '\n'.join(per_model) + '\n\nBest per dataset (R check sets):\n\n'
+                 '| dataset | task | target | best model | primary metric | value | best accuracy / R2 (model) | ref |\n'
+                 '|---|---|---|---|---|---:|---|---:|\n' + '\n'.join(best_rows) + '\n')
+
+
+def reference(s):
+    test = np.zeros(len(s['df']), bool)
+    test[s['test']] = True
+    y = s['df'][s['target']]
+    if s['task'] == 'regression':
+        return float(np.sqrt(np.mean((y[test] - y[~test].mean()) ** 2)))
+    return float(np.mean(y[test] == y[~test].mode()[0]))
+
+
+def main():
+    if len(sys.argv) != 2:
+        die('usage: /usr/bin/python3 bench/peers/check_sets_r.py <outdir>')
+    cs.OUT = sys.argv[1]
+    with tempfile.TemporaryDirectory(prefix='augur-r-') as tmp:
+        export(tmp)
+        r_sets(tmp)
+    results = []
+    for s in cs.sets:
+        detail = {}
+        res = cs.fit_baselines(s, detail)
+        print(s['name'], s['task'], s['df'].shape, {k: round(v, 4) for k, v in res.items()}, 'best', cs.best_of(s, res), flush=True)
+        results.append((s, res, detail, reference(s)))
+    cs.write_index(
+        description='R check sets (bench/peers/check_sets_r.py): real tables from the R packages mlbench and MASS. Only empty cells are '
+                    'missing (na_values). The fixed 80/20 test split is in splits/<name>.test-rows.txt (0-based data-row indices, header '
+                    'not counted; every other row is training data).',
+        split={'test_fraction': 0.2, 'seed': 0, 'method': 'sklearn.model_selection.train_test_split(stratify=target for classification, '
+                                                          'stratify=target deciles for regression)'})
+    write_baselines(results)
+    print('wrote', cs.OUT)
+
+
+if __name__ == '__main__':
+    main()
