@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 as rand } from '../../electron/engine/util/random.ts';
 import { BoostEngine, type EngineArrays, RESULT } from '../../electron/engine/models/trees/boost-engine.ts';
+import { applyBinMapper, fitBinMapper } from '../../electron/engine/models/trees/binning.ts';
+import { type BuiltTree, type GrowParams, growTree } from '../../electron/engine/models/trees/grow.ts';
+import { makeRng } from '../../electron/engine/models/trees/rng.ts';
+import type { Dataset } from '../../electron/engine/models/types.ts';
 
 // The boosting engine must give the same histograms, splits and partitions with helper threads as without:
 // the model may not depend on the thread count or on when a helper wakes up.
@@ -126,6 +130,64 @@ describe('boosting engine', () => {
           full.close();
         }
       }
+    }
+  });
+
+  it('trees on numbers and categories grow the same in the engine as on the plain path', async () => {
+    // 4 numeric columns and 2 categorical ones (3 levels: one-vs-rest; 30 levels: sorted prefix), gaps in all
+    const n = 4000;
+    const r = rand(5);
+    const num = Array.from({ length: 4 }, () => new Float64Array(n));
+    const few = new Float64Array(n);
+    const many = new Float64Array(n);
+    const gh = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      for (const c of num) c[i] = r() < 0.05 ? NaN : r();
+      few[i] = r() < 0.05 ? NaN : Math.floor(r() * 3);
+      many[i] = r() < 0.05 ? NaN : Math.floor(r() * 30);
+      const s = (few[i] === 1 ? 1 : 0) + ((many[i] * 7) % 30 < 12 ? 1 : 0) + num[0][i] - 0.5 + 0.5 * (r() - 0.5);
+      gh[2 * i] = 0.25;
+      gh[2 * i + 1] = s > 0.8 ? -0.5 : 0.5; // logistic gradients at score 0
+    }
+    const levels = (k: number) => Array.from({ length: k }, (_, j) => `l${j}`);
+    const data: Dataset = {
+      nRows: n,
+      columns: [num[0], few, num[1], many, num[2], num[3]],
+      features: [
+        { name: 'a', kind: 'numeric' }, { name: 'few', kind: 'categorical', categories: levels(3) },
+        { name: 'b', kind: 'numeric' }, { name: 'many', kind: 'categorical', categories: levels(30) },
+        { name: 'c', kind: 'numeric' }, { name: 'd', kind: 'numeric' },
+      ],
+    };
+    const mapper = fitBinMapper(data, 255, makeRng(1));
+    const binned = applyBinMapper(mapper, data);
+    const nf = data.columns.length;
+    const rows = new Int32Array(n);
+    const eng = await BoostEngine.create({
+      bins: binned.bins, binCols: new Uint8Array(binned.byColumn[0].buffer), nRows: n, nFeatures: nf,
+      nBins: mapper.nBins, rows, gh, q: new Float64Array(0),
+    }, 20, 1);
+    const params = (features: Int32Array): GrowParams => ({
+      maxDepth: 0, maxLeaves: 15, minChildWeight: 1e-3, minDataInLeaf: 20, minSplitGain: 0, lambda: 1, alpha: 0,
+      catL2: 10, catSmooth: 10, maxCatOneHot: 4, features, featuresPerNode: 0, randomSplits: false, rng: makeRng(0),
+    });
+    const shape = (t: BuiltTree) => ({
+      feature: Array.from(t.feature.subarray(0, t.nNodes)), bin: Array.from(t.splitBin.subarray(0, t.nNodes)),
+      cat: t.catBits.slice(0, t.nNodes).map((b) => (b ? Array.from(b) : null)), dl: Array.from(t.defaultLeft.subarray(0, t.nNodes)),
+    });
+    try {
+      for (const features of [Int32Array.from([0, 1, 2, 3, 4, 5]), Int32Array.from([1, 2, 3, 5])]) {
+        const input = { bins: binned.bins, binColumns: binned.byColumn, nFeatures: nf, mapper, gh, nChannels: 1, nRows: n };
+        const plain = growTree({ ...input, rows: Int32Array.from({ length: n }, (_, i) => i) }, params(features));
+        for (let i = 0; i < n; i++) rows[i] = i;
+        const viaEngine = growTree({ ...input, rows, engine: eng }, params(features));
+        expect(viaEngine.catBits.filter((b) => b !== null).length).toBeGreaterThanOrEqual(2); // both kinds of split ran
+        expect(viaEngine.feature.subarray(0, viaEngine.nNodes).some((f) => f === 2 || f === 5 || f === 0)).toBe(true);
+        expect(shape(viaEngine)).toEqual(shape(plain));
+        for (let k = 0; k < plain.nNodes; k++) expect(viaEngine.value[k]).toBeCloseTo(plain.value[k], 9);
+      }
+    } finally {
+      eng.close();
     }
   });
 });

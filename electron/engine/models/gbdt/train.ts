@@ -46,13 +46,13 @@ export async function trainGbdt(train: Dataset, task: TaskInfo, p: GbdtParams, c
   // every tree's starting row order without row subsampling
   const identity = p.subsample >= 1 ? Int32Array.from({ length: n }, (_, i) => i) : undefined;
   const allFeatures = Int32Array.from({ length: F }, (_, i) => i);
-  // numeric tables: the boosting engine (with helper threads if asked); else helpers only build histograms
+  // the boosting engine (with helper threads if asked) unless its histograms would not fit; else helpers only build histograms
   const numericOnly = !train.features.some((f) => f?.kind === 'categorical');
   const quantize = p.quantizedGradients && n >= QUANTIZE_MIN_ROWS && numericOnly;
   const qArr = quantize || useThreads ? f64(n) : undefined;
   const q = quantize ? qArr : undefined;
   const nSlots = Math.min(p.maxLeaves + 2, Math.floor(ENGINE_MEMORY / (F * BIN_STRIDE * 2 * 8)));
-  const useEngine = numericOnly && nSlots >= p.maxLeaves + 2;
+  const useEngine = nSlots >= p.maxLeaves + 2;
   // validation rows: binned and scored by the engine's threads too
   const valid = ctx.valid && ctx.valid.nRows > 0 && ctx.valid.y ? ctx.valid : undefined;
   const nValid = valid?.nRows ?? 0;
@@ -153,12 +153,14 @@ export async function trainGbdt(train: Dataset, task: TaskInfo, p: GbdtParams, c
             for (let i = tree.begin[node]; i < tree.end[node]; i++) score[rows[i] * K + k] += v;
           }
         }
+        // the engine walks numeric splits only
+        const walker = engine && !tree.catBits.some((b) => b !== null) ? engine : undefined;
         if (nSample < n) {
-          if (engine) engine.walkScores(tree, K, k, false);
+          if (walker) walker.walkScores(tree, K, k, false);
           else for (let i = 0; i < n; i++) if (!inSample[i]) score[i * K + k] += tree.value[leafOfBinnedRow(tree, bins, F, i)];
         }
         if (valid) {
-          if (engine) engine.walkScores(tree, K, k, true);
+          if (walker) walker.walkScores(tree, K, k, true);
           else for (let i = 0; i < nValid; i++) vScore[i * K + k] += tree.value[leafOfBinnedRow(tree, vBins, F, i)];
         }
       }

@@ -253,13 +253,22 @@ export class BoostEngine {
     this.free.push(slot);
   }
 
-  /** All slots free again (start of a tree), which splits on `features` only (ascending; all if absent). */
-  reset(features?: Int32Array): void {
+  /**
+   * All slots free again (start of a tree), which splits on `features` only (all if absent). Features
+   * marked in `isCat` get histograms but no scan here: the caller scans them (histogram()).
+   */
+  reset(features?: Int32Array, isCat?: ArrayLike<number>): void {
     this.free.length = 0;
     for (let s = this.nSlots - 1; s >= 0; s--) this.free.push(s);
     const use = this.c.use;
     if (!features || features.length === use.length) use.fill(1);
     else { use.fill(0); for (const f of features) use[f] = 1; }
+    if (isCat) for (let f = 0; f < use.length; f++) if (use[f] === 1 && isCat[f] === 1) use[f] = 2;
+  }
+
+  /** The histogram in `slot` after a step (feature f's cells at f * 256 * HS, as SplitFinder reads them). */
+  histogram(slot: number): Float64Array {
+    return this.c.slab.subarray(slot * this.stride, (slot + 1) * this.stride);
   }
 
   /**
@@ -340,6 +349,25 @@ export class BoostEngine {
       pos += nr;
     }
     return nLeft;
+  }
+
+  /**
+   * Stable partition of rows[begin..end) on a categorical split (bins whose bit is set go left, missing
+   * values as missLeft), on this thread; returns the left count.
+   */
+  partitionSet(begin: number, end: number, f: number, bits: Uint32Array, missLeft: boolean): number {
+    const { tmp, rows, cols } = this.c;
+    const n = this.a.nRows;
+    this.marked = null;
+    let l = begin;
+    let nr = 0;
+    for (let i = begin; i < end; i++) {
+      const r = rows[i];
+      const b = cols[f * n + r];
+      if (b === 0 ? missLeft : ((bits[b >>> 5] >>> (b & 31)) & 1) === 1) rows[l++] = r; else tmp[nr++] = r;
+    }
+    rows.set(tmp.subarray(0, nr), l);
+    return l - begin;
   }
 
   /**

@@ -63,7 +63,7 @@ export interface GrowInput {
   /** Helper threads for all-feature boosting histograms (shared-memory copies of bins, rows, gh, q). */
   parallel?: ParallelHist;
   /**
-   * Boosting on numeric features (all of them or a per-tree sample): histograms, scans and partitions run in this engine
+   * Boosting (all features or a per-tree sample): histograms, numeric scans and partitions run in this engine
    * (over the same bins, rows, gh and q), threaded or not, with the same result either way.
    */
   engine?: BoostEngine;
@@ -265,9 +265,11 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
     if (leaf.best) open.push(leaf);
     if (leaf.hist && (!leaf.best || !keepHists)) { pool.push(leaf.hist); leaf.hist = null; }
   };
-  // the engine path: numeric boosting trees (the common, hot case); histograms cover every feature, scans the tree's
+  // the engine path: boosting trees (the common, hot case); histograms cover every feature, scans the tree's
   const eng = input.engine && !forestMode && C === 1 && !p.randomSplits && keepHists &&
-    Math.min(maxOpen, 1 << 20) + 2 <= input.engine.nSlots && !mapper.isCat.some((c) => c === 1) ? input.engine : null;
+    Math.min(maxOpen, 1 << 20) + 2 <= input.engine.nSlots ? input.engine : null;
+  // categorical features: histograms in the engine, scanned here (SplitFinder) on its slot
+  const catFeats = eng ? treeFeats.filter((f) => mapper.isCat[f] === 1) : treeFeats.subarray(0, 0);
   // right rows while partitioning (the engine has its own)
   const tmpRows = new Int32Array(eng ? 0 : input.nRows);
   const stepParams = {
@@ -281,11 +283,22 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
     const minH = Math.max(p.minChildWeight, count > 0 ? (p.minDataInLeaf * leaf.H) / count : 0, TINY);
     return { slot: leaf.slot, Q: leaf.Q, H: leaf.H, G: leaf.G[0], minH };
   };
-  /** The engine's scan result at out[o..] becomes leaf.best and opens the leaf, or frees its slot (thresholds as SplitFinder.find). */
+  /**
+   * The engine's numeric scan result at out[o..], or the best categorical split if better (ties to the
+   * lower feature, as one scan in feature order), becomes leaf.best and opens the leaf, or frees its slot
+   * (thresholds as SplitFinder.find).
+   */
   const settle = (leaf: Leaf, o: number): void => {
     const g = out[o];
     const parentScore = finder.score(leaf.G, leaf.H, p.lambda);
-    if (out[o + 1] < 0 || !(g > gainFloor) || g <= 1e-10 * Math.abs(parentScore)) {
+    const numericOk = out[o + 1] >= 0 && g > gainFloor && g > 1e-10 * Math.abs(parentScore);
+    const catBest = catFeats.length > 0 ? finder.find(leaf, eng!.histogram(leaf.slot), catFeats, catFeats.length) : null;
+    if (catBest && (!numericOk || catBest.gain > g || (catBest.gain === g && catBest.feature < out[o + 1]))) {
+      leaf.best = catBest;
+      open.push(leaf);
+      return;
+    }
+    if (!numericOk) {
       eng!.release(leaf.slot);
       leaf.slot = -1;
       return;
@@ -310,7 +323,7 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
     open.push(leaf);
   };
   if (eng) {
-    eng.reset(treeFeats);
+    eng.reset(treeFeats, mapper.isCat);
     if (canSplit(root)) {
       root.slot = eng.alloc();
       eng.step(stepParams, root.slot, -1, 0, input.nRows, [scanOf(root)], out);
@@ -342,7 +355,7 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
     let l = leaf.begin;
     let nr = 0;
     if (eng) {
-      l = leaf.begin + eng.partition(leaf.begin, leaf.end, f, sb, dl);
+      l = leaf.begin + (cat ? eng.partitionSet(leaf.begin, leaf.end, f, cat, dl) : eng.partition(leaf.begin, leaf.end, f, sb, dl));
     } else if (!cat && input.binColumns) {
       const col = input.binColumns[f];
       const missLeft = dl ? 1 : 0;

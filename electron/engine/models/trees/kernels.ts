@@ -93,7 +93,7 @@ export const KERNEL_SOURCE = `
   function t1(g, alpha) {
     return g > alpha ? g - alpha : g < -alpha ? g + alpha : 0;
   }
-  // Best numeric cut of one leaf over the features in [f0, f1) that use marks (null: all), missing values
+  // Best numeric cut of one leaf over the features in [f0, f1) that use marks 1 (null: all), missing values
   // learning their side; writes [gain, feature, bin, defaultLeft, HL, GL, QL] at out[o..o+7) (gain
   // -Infinity: none). Packed: the leaf's packed sum Q and every running sum decode exactly; else H0, G0 are
   // the leaf's sums.
@@ -112,7 +112,7 @@ export const KERNEL_SOURCE = `
     out[o] = -Infinity;
     out[o + 1] = -1;
     for (let f = f0; f < f1; f++) {
-      if (use !== null && use[f] === 0) continue;
+      if (use !== null && use[f] !== 1) continue;
       const nb = nBins[f];
       let missH;
       let missG;
@@ -394,7 +394,7 @@ export const KERNEL_SOURCE = `
       for (let a = f0; a < f1;) {
         if (c.use[a] === 0) { a++; continue; }
         let e = a + 1;
-        while (e < f1 && c.use[e] === 1) e++;
+        while (e < f1 && c.use[e] !== 0) e++;
         for (let u = 1; u < T; u++) {
           if (Atomics.load(sync, 16 * u + 4) !== s) continue;
           const p = c.slab.subarray((task[14] + u - 1) * c.stride);
@@ -483,7 +483,10 @@ export interface TaskArrays {
   F: number;
   n: number;
   nBins: Int32Array;
-  /** 1 for the features the current tree may split on (per-tree column sampling), else 0. */
+  /**
+   * Per feature, for the current tree (per-tree column sampling): 1 = histogram and numeric scan here,
+   * 2 = histogram only (categorical: the caller scans it), 0 = not in this tree.
+   */
   use: Uint8Array;
   rows: Int32Array;
   tmp: Int32Array;
