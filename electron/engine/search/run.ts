@@ -488,13 +488,15 @@ function mlpEpochs(epochs: unknown, nRows: number, budgetS: number, folds: numbe
 
 /**
  * Boosting rounds a trial can afford in ~30% of the budget (assuming a conservative 10M
- * row·feature·rounds per second), with the learning rate raised so that few rounds still
- * converge (learning rate × rounds ≥ 20) — a cheap first model on big data, as FLAML starts.
+ * row·feature·rounds per second, counting only the features a tree samples), with the learning rate
+ * raised so that few rounds still converge (learning rate × rounds ≥ 20) — a cheap first model on big
+ * data, as FLAML starts.
  */
 function gbdtRounds(params: Record<string, unknown>, shape: Shape, budgetS: number, folds: number): { nRounds: number; learningRate: number } {
   const rounds = typeof params.nRounds === 'number' ? params.nRounds : 500;
   const lr = typeof params.learningRate === 'number' ? params.learningRate : 0.1;
-  const cap = Math.floor((0.3 * budgetS * 1e7) / Math.max(1, shape.nRows * Math.max(1, shape.nFeatures) * folds));
+  const colsample = typeof params.colsampleByTree === 'number' ? params.colsampleByTree : 1;
+  const cap = Math.floor((0.3 * budgetS * 1e7) / Math.max(1, shape.nRows * Math.max(1, shape.nFeatures * colsample) * folds));
   const nRounds = Math.max(10, Math.min(rounds, cap));
   return { nRounds, learningRate: Math.min(0.3, Math.max(lr, 20 / nRounds)) };
 }
