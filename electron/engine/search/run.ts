@@ -496,7 +496,8 @@ function gbdtRounds(params: Record<string, unknown>, shape: Shape, budgetS: numb
   const rounds = typeof params.nRounds === 'number' ? params.nRounds : 500;
   const lr = typeof params.learningRate === 'number' ? params.learningRate : 0.1;
   const colsample = typeof params.colsampleByTree === 'number' ? params.colsampleByTree : 1;
-  const cap = Math.floor((0.3 * budgetS * 1e7) / Math.max(1, shape.nRows * Math.max(1, shape.nFeatures * colsample) * folds));
+  const cells = shape.nRows * Math.max(1, shape.nFeatures * colsample) * folds;
+  const cap = Math.floor((0.3 * budgetS * 1e7) / Math.max(1, cells));
   const nRounds = Math.max(10, Math.min(rounds, cap));
   return { nRounds, learningRate: Math.min(0.3, Math.max(lr, 20 / nRounds)) };
 }

@@ -46,7 +46,8 @@ export async function trainGbdt(train: Dataset, task: TaskInfo, p: GbdtParams, c
   // every tree's starting row order without row subsampling
   const identity = p.subsample >= 1 ? Int32Array.from({ length: n }, (_, i) => i) : undefined;
   const allFeatures = Int32Array.from({ length: F }, (_, i) => i);
-  // the boosting engine (with helper threads if asked) unless its histograms would not fit; else helpers only build histograms
+  // the boosting engine (with helper threads if asked) unless its histograms would not fit; else helpers
+  // only build histograms
   const numericOnly = !train.features.some((f) => f?.kind === 'categorical');
   const quantize = p.quantizedGradients && n >= QUANTIZE_MIN_ROWS && numericOnly;
   const qArr = quantize || useThreads ? f64(n) : undefined;

@@ -134,7 +134,8 @@ const w = workerData;
 const c = {
   task: new Float64Array(w.taskBuf), res: new Float64Array(w.resBuf), sync: new Int32Array(w.syncBuf),
   slab: new Float64Array(w.slabBuf), stride: w.stride, bins: new Uint8Array(w.binsBuf), cols: new Uint8Array(w.colsBuf),
-  F: w.F, n: w.n, nBins: new Int32Array(w.nBinsBuf), use: new Uint8Array(w.useBuf), rows: new Int32Array(w.rowsBuf), tmp: new Int32Array(w.tmpBuf),
+  F: w.F, n: w.n, nBins: new Int32Array(w.nBinsBuf), use: new Uint8Array(w.useBuf),
+  rows: new Int32Array(w.rowsBuf), tmp: new Int32Array(w.tmpBuf),
   gh: new Float64Array(w.ghBuf), q: new Float64Array(w.qBuf), score: new Float64Array(w.scoreBuf), y: new Float64Array(w.yBuf),
   w: new Float64Array(w.wBuf), items: new Int32Array(w.itemsBuf), itemOut: new Float64Array(w.itemOutBuf),
   leafVal: new Float64Array(w.leafValBuf), leafOf: new Int32Array(w.leafOfBuf), leafOut: new Float64Array(w.leafOutBuf),
@@ -232,7 +233,8 @@ export class BoostEngine {
     const c = eng.c;
     const shared = {
       taskBuf: c.task.buffer, resBuf: c.res.buffer, syncBuf: c.sync.buffer, slabBuf: c.slab.buffer, binsBuf: c.bins.buffer,
-      colsBuf: c.cols.buffer, nBinsBuf: c.nBins.buffer, useBuf: c.use.buffer, rowsBuf: c.rows.buffer, tmpBuf: c.tmp.buffer, ghBuf: c.gh.buffer,
+      colsBuf: c.cols.buffer, nBinsBuf: c.nBins.buffer, useBuf: c.use.buffer, rowsBuf: c.rows.buffer, tmpBuf: c.tmp.buffer,
+      ghBuf: c.gh.buffer,
       qBuf: c.q.buffer, scoreBuf: c.score.buffer, yBuf: c.y.buffer, wBuf: c.w.buffer, itemsBuf: c.items.buffer,
       itemOutBuf: c.itemOut.buffer, leafValBuf: c.leafVal.buffer,
       leafOfBuf: c.leafOf.buffer, leafOutBuf: c.leafOut.buffer, treeBuf: c.tree.buffer, treeValBuf: c.treeVal.buffer,

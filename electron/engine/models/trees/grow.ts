@@ -355,7 +355,9 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
     let l = leaf.begin;
     let nr = 0;
     if (eng) {
-      l = leaf.begin + (cat ? eng.partitionSet(leaf.begin, leaf.end, f, cat, dl) : eng.partition(leaf.begin, leaf.end, f, sb, dl));
+      l = leaf.begin + (cat
+        ? eng.partitionSet(leaf.begin, leaf.end, f, cat, dl)
+        : eng.partition(leaf.begin, leaf.end, f, sb, dl));
     } else if (!cat && input.binColumns) {
       const col = input.binColumns[f];
       const missLeft = dl ? 1 : 0;

@@ -514,8 +514,9 @@ export interface TreeKernels {
   hist(h: Float64Array, packed: boolean, bins: Uint8Array, F: number, q: Float64Array, gh: Float64Array,
     rows: Int32Array, begin: number, end: number, f0: number, f1: number): void;
   subtract(parent: Float64Array, small: Float64Array, HS: number, f0: number, f1: number): void;
-  scan(h: Float64Array, packed: boolean, nBins: Int32Array, use: Uint8Array | null, f0: number, f1: number, Q: number, H0: number, G0: number,
-    minH: number, lam: number, alpha: number, shift: number, gScale: number, hScale: number, out: Float64Array, o: number): void;
+  scan(h: Float64Array, packed: boolean, nBins: Int32Array, use: Uint8Array | null, f0: number, f1: number, Q: number,
+    H0: number, G0: number, minH: number, lam: number, alpha: number, shift: number, gScale: number, hScale: number,
+    out: Float64Array, o: number): void;
   partition(rows: Int32Array, tmp: Int32Array, col: Uint8Array, begin: number, end: number, bin: number, missLeft: number): number;
   exp(x: number): number;
   gradRange(obj: number, score: Float64Array, y: Float64Array, w: Float64Array, hasW: boolean, gh: Float64Array,
