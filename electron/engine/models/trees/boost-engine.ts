@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startHelpers } from './helpers.ts';
 import { KERNEL_SOURCE, type TaskArrays, type TreeKernels, treeKernels } from './kernels.ts';
+import { partitionSet } from './split.ts';
 
 /**
  * Runs the per-split work of a boosting tree: histogram of the smaller child, subtraction for the larger
@@ -358,18 +359,8 @@ export class BoostEngine {
    * values as missLeft), on this thread; returns the left count.
    */
   partitionSet(begin: number, end: number, f: number, bits: Uint32Array, missLeft: boolean): number {
-    const { tmp, rows, cols } = this.c;
-    const n = this.a.nRows;
     this.marked = null;
-    let l = begin;
-    let nr = 0;
-    for (let i = begin; i < end; i++) {
-      const r = rows[i];
-      const b = cols[f * n + r];
-      if (b === 0 ? missLeft : ((bits[b >>> 5] >>> (b & 31)) & 1) === 1) rows[l++] = r; else tmp[nr++] = r;
-    }
-    rows.set(tmp.subarray(0, nr), l);
-    return l - begin;
+    return partitionSet(this.c.rows, this.c.tmp, this.c.cols, 1, f * this.a.nRows, begin, end, bits, missLeft);
   }
 
   /**

@@ -3,7 +3,7 @@ import { histAll2, histList, histPacked, zeroFeatures } from './histogram.ts';
 import { type BoostEngine, RESULT, type ScanLeaf } from './boost-engine.ts';
 import type { ParallelHist } from './parallel.ts';
 import type { Rng } from './rng.ts';
-import { type Leaf, type Split, SplitFinder, thresholdL1, TINY } from './split.ts';
+import { type Leaf, partitionSet, type Split, SplitFinder, thresholdL1, TINY } from './split.ts';
 
 /**
  * Grows one histogram tree on binned rows (LightGBM-style):
@@ -358,7 +358,9 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
       l = leaf.begin + (cat
         ? eng.partitionSet(leaf.begin, leaf.end, f, cat, dl)
         : eng.partition(leaf.begin, leaf.end, f, sb, dl));
-    } else if (!cat && input.binColumns) {
+    } else if (cat) {
+      l = leaf.begin + partitionSet(rows, tmpRows, bins, F, f, leaf.begin, leaf.end, cat, dl);
+    } else if (input.binColumns) {
       const col = input.binColumns[f];
       const missLeft = dl ? 1 : 0;
       for (let i = leaf.begin; i < leaf.end; i++) {
@@ -370,7 +372,7 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
         l += gl;
         nr += 1 - gl;
       }
-    } else if (!cat) {
+    } else {
       // branch-free: a 50/50 split would mispredict half the time; write both places, advance one
       const missLeft = dl ? 1 : 0;
       for (let i = leaf.begin; i < leaf.end; i++) {
@@ -382,15 +384,9 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
         l += gl;
         nr += 1 - gl;
       }
-    } else {
-      for (let i = leaf.begin; i < leaf.end; i++) {
-        const r = rows[i];
-        const b = bins[r * F + f];
-        const goLeft = b === 0 ? dl : ((cat[b >>> 5] >>> (b & 31)) & 1) === 1;
-        if (goLeft) rows[l++] = r; else tmpRows[nr++] = r;
-      }
     }
-    if (!eng) rows.set(tmpRows.subarray(0, nr), l);
+    // numeric plain-path partitions leave their right rows in tmpRows
+    if (!eng && !cat) rows.set(tmpRows.subarray(0, nr), l);
 
     const L = newNode(leaf.begin, l, leaf.depth + 1, sp.HL, sp.GL, sp.QL);
     const R = newNode(l, leaf.end, leaf.depth + 1, sp.HR, sp.GR, sp.QR);

@@ -37,6 +37,25 @@ export interface Leaf {
   best: Split | null;
 }
 
+/**
+ * Stable partition of rows[begin..end) on a categorical split: rows whose bin has its bit set in `bits` go
+ * left (missing, bin 0, as missLeft), kept in place from begin; right rows go through `tmp` after them.
+ * Row r's bin is bins[r * stride + offset] (row-major: stride F, offset f; column-major: 1, f * n).
+ * Returns the left count.
+ */
+export function partitionSet(rows: Int32Array, tmp: Int32Array, bins: Uint8Array, stride: number, offset: number,
+  begin: number, end: number, bits: Uint32Array, missLeft: boolean): number {
+  let l = begin;
+  let nr = 0;
+  for (let i = begin; i < end; i++) {
+    const r = rows[i];
+    const b = bins[r * stride + offset];
+    if (b === 0 ? missLeft : ((bits[b >>> 5] >>> (b & 31)) & 1) === 1) rows[l++] = r; else tmp[nr++] = r;
+  }
+  rows.set(tmp.subarray(0, nr), l);
+  return l - begin;
+}
+
 export function thresholdL1(g: number, alpha: number): number {
   return g > alpha ? g - alpha : g < -alpha ? g + alpha : 0;
 }
