@@ -5,7 +5,7 @@ import { plainKernels } from '../trees/kernels.ts';
 import { HistThreads, shareCopy } from '../trees/parallel.ts';
 import { checkTrainData, targetScale, Yielder } from '../trees/checks.ts';
 import { FlatBuilder, gainImportance } from '../trees/flat.ts';
-import { type BuiltTree, growTree, leafOfBinnedRow, type PackedGradients } from '../trees/grow.ts';
+import { type BuiltTree, growTree, leafOfBinnedRow, leafRanges, type PackedGradients } from '../trees/grow.ts';
 import { childSeed, makeRng, type Rng, sampleWithoutReplacement } from '../trees/rng.ts';
 import { GbdtModel } from './model.ts';
 import {
@@ -207,14 +207,8 @@ const OBJ_CODE: Record<ObjectiveName, number> = { binary: OBJ_BINARY, squared_er
 
 /** score += leaf value for every row of every leaf (rows by leaf range), on the engine's threads. */
 function addLeafScores(engine: BoostEngine, tree: BuiltTree, K: number, k: number): void {
-  const lb: number[] = [];
-  const le: number[] = [];
-  const v: number[] = [];
-  for (let node = 0; node < tree.nNodes; node++) {
-    if (tree.feature[node] >= 0) continue;
-    lb.push(tree.begin[node]); le.push(tree.end[node]); v.push(tree.value[node]);
-  }
-  engine.addScores(lb, le, v, K, k);
+  const leaves = leafRanges(tree.feature, tree.begin, tree.end, tree.nNodes);
+  engine.addScores(leaves.begin, leaves.end, leaves.nodes.map((n) => tree.value[n]), K, k);
 }
 
 /**

@@ -477,14 +477,22 @@ export function growTree(input: GrowInput, p: GrowParams): BuiltTree {
 
 /** [H, G] of every node's rows by node (leaves only; inner nodes 0), summed by the engine's threads. */
 function exactLeafSums(eng: BoostEngine, feature: number[], begin: number[], end: number[]): Float64Array {
-  const lb: number[] = [];
-  const le: number[] = [];
-  const node: number[] = [];
-  for (let i = 0; i < feature.length; i++) if (feature[i] < 0) { lb.push(begin[i]); le.push(end[i]); node.push(i); }
-  const sums = new Float64Array(2 * lb.length);
-  eng.leafSums(lb, le, sums);
+  const leaves = leafRanges(feature, begin, end, feature.length);
+  const sums = new Float64Array(2 * leaves.nodes.length);
+  eng.leafSums(leaves.begin, leaves.end, sums);
   const out = new Float64Array(2 * feature.length);
-  for (let j = 0; j < node.length; j++) { out[2 * node[j]] = sums[2 * j]; out[2 * node[j] + 1] = sums[2 * j + 1]; }
+  leaves.nodes.forEach((n, j) => { out[2 * n] = sums[2 * j]; out[2 * n + 1] = sums[2 * j + 1]; });
+  return out;
+}
+
+/**
+ * The leaves among the first nNodes nodes (feature < 0), in node order, with their row ranges: the same
+ * ranges for a tree's leaf sums and its score update, so the engine marks rows once for both.
+ */
+export function leafRanges(feature: ArrayLike<number>, begin: ArrayLike<number>, end: ArrayLike<number>, nNodes: number):
+  { begin: number[]; end: number[]; nodes: number[] } {
+  const out = { begin: [] as number[], end: [] as number[], nodes: [] as number[] };
+  for (let i = 0; i < nNodes; i++) if (feature[i] < 0) { out.begin.push(begin[i]); out.end.push(end[i]); out.nodes.push(i); }
   return out;
 }
 
