@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { importCsvFile, type ImportOptions, type ImportResult } from '../../electron/engine/data/import.ts';
 import { isCoded, type Column, type Table } from '../../electron/engine/data/table.ts';
@@ -10,6 +11,10 @@ export const fixture = (name: string) => path.join(FIXTURES, name);
 export const DATASETS = '/work/shared/datasets';
 
 let tmpDir: string | null = null;
+afterAll(() => {
+  if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
+  tmpDir = null;
+});
 /** Writes `text` to a temporary CSV file and imports it. */
 export async function importText(text: string | Buffer, name = 'data.csv', opts?: ImportOptions): Promise<ImportResult> {
   tmpDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'augur-data-test-'));

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { complementRows, readRowIndexFile, takeRows } from '../../electron/engine/data/table-ops.ts';
 import { UserError } from '../../electron/engine/util/errors.ts';
 import { cells, tableOf, DATASETS } from './helpers.ts';
@@ -25,6 +25,7 @@ describe('takeRows', () => {
 
 describe('readRowIndexFile', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'augur-rows-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const write = (text: string) => {
     const f = path.join(dir, `${Math.random()}.txt`);
     fs.writeFileSync(f, text);

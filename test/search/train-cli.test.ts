@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +31,7 @@ async function capture(args: string[]): Promise<{ code: number; out: string }> {
 }
 
 afterEach(() => vi.restoreAllMocks());
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('train command', () => {
   it('prints the agreed JSON, scores the held-out rows once, and saves a model that predicts like the run', async () => {
