@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KEEP_MODELS, KEEP_PER_FAMILY, keepBar, keepSet } from '../../electron/engine/search/keep.ts';
+import { bestFirst, KEEP_MODELS, KEEP_PER_FAMILY, keepBar, keepSet } from '../../electron/engine/search/keep.ts';
 
 const higher = (a: number, b: number) => a > b;
 const lower = (a: number, b: number) => a < b;
@@ -26,5 +26,13 @@ describe('which trials keep their models for the ensemble', () => {
     const rmse = all.map((x) => ({ ...x, score: 1 - x.score }));
     expect(keepBar(rmse, 'linear', lower)).toBeCloseTo(0.16, 10);
     expect(keepSet(rmse, lower).size).toBe(KEEP_MODELS + KEEP_PER_FAMILY);
+  });
+
+  it('among equal scores keeps the ones with the better tie-break (near-perfect models that all score 1)', () => {
+    const perfect = Array.from({ length: KEEP_MODELS + 3 }, (_, i) => ({ family: 'mlp', score: 1, tie: (KEEP_MODELS + 3 - i) / 100 }));
+    const keep = keepSet(perfect, higher);
+    // The last listed have the smallest log loss; they are the ones kept, whatever the order.
+    expect(perfect.filter((p) => keep.has(p)).map((p) => p.tie)).toEqual(perfect.slice(3).map((p) => p.tie));
+    expect(bestFirst(perfect, higher)[0].tie).toBe(0.01);
   });
 });

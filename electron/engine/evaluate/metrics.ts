@@ -43,6 +43,15 @@ export function metricsForTask(task: TaskInfo): MetricName[] {
   return task.task === 'regression' ? [...REGRESSION_METRICS] : [...CLASSIFICATION_METRICS];
 }
 
+/**
+ * The metric that decides equal scores of `name` in model selection, if it needs one: ROC AUC,
+ * accuracy and F1 only count orderings or hits, so near-perfect models often tie exactly; log loss
+ * still tells them apart by how confidently right they are.
+ */
+export function tieBreakMetric(name: MetricName): MetricName | undefined {
+  return name === 'roc_auc' || name === 'accuracy' || name === 'f1_macro' ? 'log_loss' : undefined;
+}
+
 export function computeMetric(name: MetricName, task: TaskInfo, y: Float64Array, pred: Float64Array): number {
   const n = y.length;
   const k = task.task === 'multiclass' ? task.nClasses : 1;

@@ -12,25 +12,42 @@ export interface Selection {
   /** Score of the best single candidate. */
   bestSingle: number;
   bestIndex: number;
+  /** True when the blend is ahead of the best single candidate (else the weights pick that one alone). */
+  improved: boolean;
+}
+
+/** What selection optimises. */
+export interface SelectionObjective {
+  /** The run's metric of a prediction vector. */
+  score: (pred: Float64Array) => number;
+  lowerIsBetter: boolean;
+  /**
+   * Decides equal scores, lower is better. Metrics with plateaus (ROC AUC, accuracy) tie often when
+   * several models separate the classes perfectly; log loss then says which is confidently right,
+   * instead of the list order.
+   */
+  tieBreak?: (pred: Float64Array) => number;
 }
 
 /**
- * preds: each candidate's validation predictions (same rows, same layout).
- * score: metric of a prediction vector; lowerIsBetter says which way is good.
+ * preds: each candidate's validation predictions (same rows, same layout), best first when the caller
+ * knows the order (equal candidates keep it).
  * until: a performance.now() time after which no further round starts (the best prefix so far is kept).
  */
-export function caruanaSelect(
-  preds: Float64Array[],
-  score: (pred: Float64Array) => number,
-  lowerIsBetter: boolean,
-  iterations = 40,
-  until?: number,
-): Selection {
+export function caruanaSelect(preds: Float64Array[], objective: SelectionObjective, iterations = 40, until?: number): Selection {
   if (preds.length === 0) throw new Error('No candidates for ensemble selection.');
+  const { score, lowerIsBetter, tieBreak } = objective;
   const better = (a: number, b: number) => (lowerIsBetter ? a < b : a > b);
+  // a ahead of b: a better score, or the same score and a smaller tie-break (computed only on a tie) by
+  // more than rounding (re-adding the same model changes the average in the last bits).
+  const ahead = (a: number, aTie: () => number, b: number, bTie: number) =>
+    better(a, b) || (a === b && tieBreak !== undefined && bTie - aTie() > 1e-9 * Math.max(1, Math.abs(bTie)));
   const singles = preds.map((p) => score(p));
+  const singleTies = preds.map((p) => (tieBreak ? tieBreak(p) : 0));
   let bestIndex = 0;
-  for (let i = 1; i < preds.length; i++) if (better(singles[i], singles[bestIndex]) || Number.isNaN(singles[bestIndex])) bestIndex = i;
+  for (let i = 1; i < preds.length; i++) {
+    if (ahead(singles[i], () => singleTies[i], singles[bestIndex], singleTies[bestIndex]) || Number.isNaN(singles[bestIndex])) bestIndex = i;
+  }
   const counts = new Array<number>(preds.length).fill(0);
   const len = preds[0].length;
   const sum = new Float64Array(len);
@@ -38,29 +55,39 @@ export function caruanaSelect(
   add(preds[bestIndex], sum);
   counts[bestIndex] = 1;
   let m = 1;
-  let current = singles[bestIndex];
-  let bestScore = current;
+  let bestScore = singles[bestIndex];
+  let bestTie = singleTies[bestIndex];
   let bestCounts = counts.slice();
   const trial = new Float64Array(len);
+  const trialTie = () => (tieBreak ? tieBreak(trial) : 0);
   for (let it = 1; it < iterations; it++) {
     if (until !== undefined && performance.now() > until) break;
     let pick = -1;
     let pickScore = NaN;
+    let pickTie = NaN;
     for (let i = 0; i < preds.length; i++) {
       const p = preds[i];
       for (let j = 0; j < len; j++) trial[j] = (sum[j] + p[j]) / (m + 1);
       const s = score(trial);
-      if (pick < 0 || better(s, pickScore)) { pick = i; pickScore = s; }
+      if (pick < 0 || ahead(s, trialTie, pickScore, pickTie)) {
+        pick = i;
+        pickScore = s;
+        pickTie = trialTie();
+      }
     }
     add(preds[pick], sum);
     counts[pick]++;
     m++;
-    current = pickScore;
     // Keep the best prefix of the greedy path (later additions can overshoot on a noisy metric).
-    if (better(current, bestScore)) { bestScore = current; bestCounts = counts.slice(); }
+    if (ahead(pickScore, () => pickTie, bestScore, bestTie)) {
+      bestScore = pickScore;
+      bestTie = pickTie;
+      bestCounts = counts.slice();
+    }
   }
   const total = bestCounts.reduce((a, b) => a + b, 0);
-  return { weights: bestCounts.map((c) => c / total), score: bestScore, bestSingle: singles[bestIndex], bestIndex };
+  const improved = bestCounts.filter((c) => c > 0).length > 1;
+  return { weights: bestCounts.map((c) => c / total), score: bestScore, bestSingle: singles[bestIndex], bestIndex, improved };
 }
 
 /** Weighted average of `preds` (same layout), weights summing to 1. */

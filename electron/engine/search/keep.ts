@@ -10,12 +10,20 @@ export const KEEP_PER_FAMILY = 2;
 export interface Scored {
   family: string;
   score: number;
+  /** Decides equal scores, lower first (log loss under ROC AUC; see ensemble.ts SelectionObjective). */
+  tie?: number;
 }
 
 type Better = (a: number, b: number) => boolean;
 
-function bestFirst<T extends Scored>(items: T[], better: Better): T[] {
-  return [...items].sort((a, b) => (better(a.score, b.score) ? -1 : better(b.score, a.score) ? 1 : 0));
+/** Best first; equal scores by `tie`, then in their given order. */
+export function bestFirst<T extends Scored>(items: T[], better: Better): T[] {
+  const order = (a: T, b: T) => {
+    if (better(a.score, b.score)) return -1;
+    if (better(b.score, a.score)) return 1;
+    return a.score === b.score ? Math.sign((a.tie ?? 0) - (b.tie ?? 0)) || 0 : 0; // NaN ties keep their order
+  };
+  return [...items].sort(order);
 }
 
 /** The members of `items` (trials that hold models) that should go on holding them. */
@@ -31,8 +39,9 @@ export function keepSet<T extends Scored>(items: T[], better: Better): Set<T> {
 }
 
 /**
- * The score a new trial of `family` must beat for its models to be kept (so workers need not send the
- * others back), or undefined while any result would be kept.
+ * The score a new trial of `family` must reach for its models to be kept (so workers need not send the
+ * others back), or undefined while any result would be kept. A trial that only ties it is sent back:
+ * its tie-break decides on the main thread.
  */
 export function keepBar(items: Scored[], family: string, better: Better): number | undefined {
   const sorted = bestFirst(items, better);

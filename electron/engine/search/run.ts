@@ -5,12 +5,12 @@
 import type { LeaderboardRow, RunSummary, TargetInfo } from '../../../shared/api.ts';
 import type { FeatureEncoder, PreparedData } from '../data/features.ts';
 import type { Table } from '../data/table.ts';
-import { computeMetric, defaultMetric, metricInfo, metricsForTask, type MetricName } from '../evaluate/metrics.ts';
+import { computeMetric, defaultMetric, metricInfo, metricsForTask, tieBreakMetric, type MetricName } from '../evaluate/metrics.ts';
 import { allFamilies, familyByName } from '../models/registry.ts';
 import type { Fitted, FittedJSON, ModelFamily, TaskInfo } from '../models/types.ts';
 import { UserError, isCancelled } from '../util/errors.ts';
 import { blend, caruanaSelect, EnsembleFitted } from './ensemble.ts';
-import { keepBar, keepSet } from './keep.ts';
+import { bestFirst, keepBar, keepSet } from './keep.ts';
 import { defaultWorkerCount, InProcessExecutor, PoolExecutor, type TrialExecutor } from './executor.ts';
 import { SuccessiveHalvingPruner } from './pruners.ts';
 import { hashSeed } from './rng.ts';
@@ -67,6 +67,8 @@ interface Done {
   trialNumber: number;
   family: string;
   score: number;
+  /** The tie-break metric on the validation rows (lower is better), when the run's metric has one. */
+  tie?: number;
   oof: Float64Array;
   models?: FittedJSON[];
 }
@@ -94,6 +96,8 @@ export async function runAutoML(prepared: PreparedData, opts: RunOptions): Promi
   const yValid = new Float64Array(plan.validRows.length);
   plan.validRows.forEach((r, i) => (yValid[i] = data.y![r]));
   const score = (pred: Float64Array) => computeMetric(metric, taskInfo, yValid, pred);
+  const tieMetric = tieBreakMetric(metric);
+  const tieBreak = tieMetric ? (pred: Float64Array) => computeMetric(tieMetric, taskInfo, yValid, pred) : undefined;
   const shape: Shape = { nRows: plan.folds[0].train.length, nFeatures: data.features.length };
   // prepared.dataset.weights (class balancing) are left out on purpose: balancing is a searched
   // choice per trial (below), because it often costs ROC AUC / log loss rather than helping.
@@ -150,7 +154,7 @@ export async function runAutoML(prepared: PreparedData, opts: RunOptions): Promi
     rows.push(row);
     opts.onEvent?.({ type: 'trial', row });
     if (ok && res) {
-      const d: Done = { row, trialNumber, family, score: s, oof: res.oof, models: res.models };
+      const d: Done = { row, trialNumber, family, score: s, tie: tieBreak?.(res.oof), oof: res.oof, models: res.models };
       done.push(d);
       if (!best || better(s, best.score)) best = d;
       addTime(family, res.fitS);
@@ -366,7 +370,7 @@ export async function runAutoML(prepared: PreparedData, opts: RunOptions): Promi
   log(`Search ended at ${elapsed().toFixed(1)} s after ${rows.length} trials.`);
 
   // 4. Ensemble selection over the kept trials' validation predictions.
-  const candidates = done.filter((d) => d.models && d.family !== 'baseline').sort((a, b) => (better(a.score, b.score) ? -1 : 1));
+  const candidates = bestFirst(done.filter((d) => d.models && d.family !== 'baseline'), better);
   let chosen: { members: Done[]; weights: number[]; score: number } | undefined;
   if (candidates.length) chosen = { members: [candidates[0]], weights: [1], score: candidates[0].score };
   if (candidates.length > 1) {
@@ -374,8 +378,8 @@ export async function runAutoML(prepared: PreparedData, opts: RunOptions): Promi
     // take ~15 ms, and 40 rounds over a dozen candidates would overrun the budget); work units never stop
     // it early, so they stay reproducible.
     const selectUntil = workMode ? undefined : Math.max(performance.now() + 200, t0 + budgetS * 1000 - Math.min(1500, budgetS * 30));
-    const sel = caruanaSelect(candidates.map((c) => c.oof), score, lowerIsBetter, 40, selectUntil);
-    if (better(sel.score, candidates[0].score)) {
+    const sel = caruanaSelect(candidates.map((c) => c.oof), { score, lowerIsBetter, tieBreak }, 40, selectUntil);
+    if (sel.improved) {
       const members = candidates.filter((_, i) => sel.weights[i] > 0);
       chosen = { members, weights: sel.weights.filter((w) => w > 0), score: sel.score };
     }

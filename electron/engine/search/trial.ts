@@ -27,7 +27,7 @@ export interface TrialRequest {
   /** Return the fold models' JSON (false for trials the main thread will not keep). */
   keepModels: boolean;
   /**
-   * Return the models only when the trial's validation score beats `threshold` (the main thread's
+   * Return the models only when the trial's validation score reaches `threshold` (the main thread's
    * worst kept trial), so big models of poor trials never cross the thread boundary.
    */
   keepIf?: { metric: MetricName; lowerIsBetter: boolean; threshold: number };
@@ -96,7 +96,7 @@ export async function runTrial(
     const { metric, lowerIsBetter, threshold } = req.keepIf;
     const yv = Float64Array.from(validRows, (r) => dataset.y![r]);
     const s = computeMetric(metric, taskInfo, yv, oof);
-    keep = lowerIsBetter ? s < threshold : s > threshold;
+    keep = lowerIsBetter ? s <= threshold : s >= threshold;
   }
   return { trialId: req.trialId, oof, models: keep ? models : undefined, fitS: (performance.now() - t0) / 1000 };
 }
