@@ -1,10 +1,15 @@
-"""A third quality set: real tables from R's mlbench and MASS packages, which Augur was never tuned on.
+"""Quality sets from R packages: real tables Augur was never tuned on.
 
-    apt-get install -y r-base-core r-cran-mlbench r-cran-mass
-    /usr/bin/python3 bench/peers/check_sets_r.py /tmp/augur-check-sets-r
+    apt-get install -y r-base-core r-cran-mlbench r-cran-mass r-cran-modeldata r-cran-aer
+    /usr/bin/python3 bench/peers/check_sets_r.py /tmp/augur-check-sets-r                   # twelve small tables (mlbench, MASS)
+    /usr/bin/python3 bench/peers/check_sets_r.py /tmp/augur-check-sets-biz --set business  # fifteen mid-size business-like ones
     AUGUR_DATASETS=/tmp/augur-check-sets-r npm run bench -- quality
 
-Runs Rscript to export twelve datasets, then writes them as CSV (R factors as text, missing as empty
+`--set mlbench` (the default) is the third check set: few rows, heavy gaps, many classes. `--set business`
+is the fourth: 800 to 58,000 rows from modeldata, AER and mlbench (churn, credit, lending, attrition,
+house and car prices, wages, 26 letters, a 7-class set with classes of 10 rows).
+
+Runs Rscript to export the datasets, then writes them as CSV (R factors as text, missing as empty
 cells, identifier and leaky columns dropped) with the same fixed 80/20 test split (seed 0, stratified
 on the class or on target deciles), datasets.json and baselines.md as bench/peers/check_sets.py, whose
 code it reuses: default HistGradientBoosting / XGBoost hist (native categoricals), LogisticRegression
@@ -29,9 +34,13 @@ import xgboost
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check_sets as cs  # noqa: E402
 
-APT = 'apt-get install -y r-base-core r-cran-mlbench r-cran-mass'
+APT = 'apt-get install -y r-base-core r-cran-mlbench r-cran-mass r-cran-modeldata r-cran-aer'
 R_DATA = {'mlbench': ['Sonar', 'PimaIndiansDiabetes2', 'HouseVotes84', 'Glass', 'DNA', 'Soybean', 'BostonHousing2', 'Ozone'],
           'MASS': ['survey', 'Aids2', 'cpus', 'nlschools']}
+BUSINESS_DATA = {'modeldata': ['attrition', 'credit_data', 'mlc_churn', 'lending_club', 'stackoverflow', 'hpc_data', 'ames',
+                               'concrete', 'Sacramento', 'car_prices'],
+                 'AER': ['HMDA', 'CPS1988', 'NMES1988'],
+                 'mlbench': ['LetterRecognition', 'Shuttle']}
 
 R_SCRIPT = r'''
 args <- commandArgs(trailingOnly = TRUE)
@@ -53,12 +62,12 @@ def die(msg):
     sys.exit(1)
 
 
-def export(tmp):
-    """Writes <tmp>/<dataset>.csv for every R dataset in R_DATA."""
+def export(tmp, r_data):
+    """Writes <tmp>/<dataset>.csv for every R dataset in r_data ({package: [dataset, ...]})."""
     rscript = shutil.which('Rscript')
     if not rscript:
         die(f'Rscript not found; install R and the dataset packages with: {APT}')
-    names = [f'{pkg}:{n}' for pkg, ns in R_DATA.items() for n in ns]
+    names = [f'{pkg}:{n}' for pkg, ns in r_data.items() for n in ns]
     r = subprocess.run([rscript, '--vanilla', '-e', R_SCRIPT, tmp, *names], capture_output=True, text=True)
     if r.returncode == 3 and 'MISSING' in r.stdout:
         pkgs = r.stdout.split('MISSING', 1)[1].split()
@@ -118,22 +127,64 @@ def r_sets(tmp):
         "Dutch pupils' language test score; 'class' is a numeric code of 133 school classes")
 
 
+def business_sets(tmp):
+    put('attrition', read(tmp, 'attrition'), 'Attrition', 'binary', 'R modeldata::attrition', 'Yes',
+        'IBM HR employee attrition, 1,470 rows, 30 mixed columns (16 % leave)')
+    put('credit_data', read(tmp, 'credit_data'), 'Status', 'binary', 'R modeldata::credit_data', 'bad',
+        'credit scoring, 4,454 rows with gaps in income, assets, debt')
+    put('mlc_churn', read(tmp, 'mlc_churn'), 'churn', 'binary', 'R modeldata::mlc_churn', 'yes',
+        'telephone customer churn, 5,000 rows, 51 states, 14 % churn')
+    put('lending_club', read(tmp, 'lending_club'), 'Class', 'binary', 'R modeldata::lending_club', 'bad',
+        'loans, 9,857 rows, 5 % bad')
+    put('stackoverflow', read(tmp, 'stackoverflow'), 'Remote', 'binary', 'R modeldata::stackoverflow', 'Remote',
+        'developer survey, 5,594 rows: works remotely or not (10 % remote)')
+    put('hmda', read(tmp, 'HMDA'), 'deny', 'binary', 'R AER::HMDA', 'yes',
+        'Boston mortgage applications, 2,380 rows: denied or not')
+    put('hpc_jobs', read(tmp, 'hpc_data'), 'class', 'multiclass', 'R modeldata::hpc_data', None,
+        'compute-job run time class VF / F / M / L (F is a class, not false), 4,331 rows')
+    put('letters', read(tmp, 'LetterRecognition'), 'lettr', 'multiclass', 'R mlbench::LetterRecognition', None,
+        '26 letters (T and F among them) from 16 shape measures, 20,000 rows')
+    sh = read(tmp, 'Shuttle')
+    sh['Class'] = sh.Class.str.replace('.', ' ', regex=False)
+    put('shuttle', sh, 'Class', 'multiclass', 'R mlbench::Shuttle', None,
+        'space shuttle radiator states, 58,000 rows, 7 classes of 10 to 45,586 rows')
+    put('ames', read(tmp, 'ames'), 'Sale_Price', 'regression', 'R modeldata::ames', None,
+        'Ames house prices, 2,930 rows, 73 mixed columns')
+    put('concrete', read(tmp, 'concrete'), 'compressive_strength', 'regression', 'R modeldata::concrete', None,
+        'concrete strength from its mixture and age, 1,030 rows')
+    put('sacramento', read(tmp, 'Sacramento'), 'price', 'regression', 'R modeldata::Sacramento', None,
+        'Sacramento house sales, 932 rows, city and zip as text')
+    put('car_prices', read(tmp, 'car_prices'), 'Price', 'regression', 'R modeldata::car_prices', None,
+        'used GM car prices, 804 rows, many 0/1 columns')
+    put('cps1988', read(tmp, 'CPS1988'), 'wage', 'regression', 'R AER::CPS1988', None,
+        'weekly wages of US men, 28,155 rows, right-skewed')
+    put('nmes1988', read(tmp, 'NMES1988'), 'visits', 'regression', 'R AER::NMES1988', None,
+        'physician office visits (a count), 4,406 rows')
+
+
+CHECK_SETS = {
+    'mlbench': (R_DATA, r_sets, 'R check sets (bench/peers/check_sets_r.py): real tables from the R packages mlbench and MASS.'),
+    'business': (BUSINESS_DATA, business_sets, 'Business check sets (bench/peers/check_sets_r.py --set business): mid-size real '
+                                               'tables from the R packages modeldata, AER and mlbench.'),
+}
+
+
 def num(v, digits=4):
     return '' if v is None else f'{v:.{digits}f}'
 
 
-def write_baselines(results):
+def write_baselines(results, which):
     head = ('# Check-set baselines (bench/peers/check_sets_r.py)\n\n'
             f"Generated {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC ({os.cpu_count()} CPU cores, scikit-learn {sklearn.__version__}, "
             f'XGBoost {xgboost.__version__}, pandas {pd.__version__}, Python {platform.python_version()}) from R datasets '
-            '(Debian r-cran-mlbench, r-cran-mass).\n\n'
+            f'(Debian r-cran-* packages, --set {which}).\n\n'
             'Protocol as ../shared/datasets/baselines.md: one stratified 80/20 train/test split per dataset, seed 0 '
             '(regression: stratified on target deciles); test rows in splits/. Library defaults; `hgb` = HistGradientBoosting '
             'with native categoricals, `xgb` = XGBoost hist with native categoricals, `linear` = LogisticRegression(max_iter=2000) '
             'or Ridge(alpha=1) on standard-scaled mean-imputed numerics + one-hot categoricals, `rf` = RandomForest 300 trees on '
             'median-imputed numerics + ordinal-encoded categoricals. ROC AUC: binary = positive class, multiclass = one-vs-rest macro. '
             'fit s = wall time of fit() on this machine. Best = highest ROC AUC or lowest RMSE; ref = majority-class accuracy '
-            'or RMSE of predicting the training mean.\n\n## R check sets\n\n'
+            f'or RMSE of predicting the training mean.\n\n## R check sets ({which})\n\n'
             '| dataset | task | rows | model | accuracy | macro-F1 | ROC AUC | RMSE | MAE | R2 | fit s |\n'
             '|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n')
     per_model, best_rows = [], []
@@ -150,7 +201,7 @@ def write_baselines(results):
         best_rows.append(f"| {s['name']} | {s['task']} | {s['target']} | {best} | {'rmse' if reg else 'roc_auc'} | {res[best]:.4f} | "
                          f"{key} {detail[second][key]:.4f} ({second}) | {ref:.4f} |")
     with open(os.path.join(cs.OUT, 'baselines.md'), 'w') as fh:
-        fh.write(head + '\n'.join(per_model) + '\n\nBest per dataset (R check sets):\n\n'
+        fh.write(head + '\n'.join(per_model) + f'\n\nBest per dataset (R check sets, {which}):\n\n'
                  '| dataset | task | target | best model | primary metric | value | best accuracy / R2 (model) | ref |\n'
                  '|---|---|---|---|---|---:|---|---:|\n' + '\n'.join(best_rows) + '\n')
 
@@ -165,12 +216,17 @@ def reference(s):
 
 
 def main():
-    if len(sys.argv) != 2:
-        die('usage: /usr/bin/python3 bench/peers/check_sets_r.py <outdir>')
-    cs.OUT = sys.argv[1]
+    args = sys.argv[1:]
+    which = 'mlbench'
+    if len(args) == 3 and args[1] == '--set' and args[2] in CHECK_SETS:
+        which = args[2]
+    elif len(args) != 1:
+        die(f'usage: /usr/bin/python3 bench/peers/check_sets_r.py <outdir> [--set {"|".join(CHECK_SETS)}]')
+    r_data, build, description = CHECK_SETS[which]
+    cs.OUT = args[0]
     with tempfile.TemporaryDirectory(prefix='augur-r-') as tmp:
-        export(tmp)
-        r_sets(tmp)
+        export(tmp, r_data)
+        build(tmp)
     results = []
     for s in cs.sets:
         detail = {}
@@ -178,12 +234,11 @@ def main():
         print(s['name'], s['task'], s['df'].shape, {k: round(v, 4) for k, v in res.items()}, 'best', cs.best_of(s, res), flush=True)
         results.append((s, res, detail, reference(s)))
     cs.write_index(
-        description='R check sets (bench/peers/check_sets_r.py): real tables from the R packages mlbench and MASS. Only empty cells are '
-                    'missing (na_values). The fixed 80/20 test split is in splits/<name>.test-rows.txt (0-based data-row indices, header '
+        description=description + ' Only empty cells are missing (na_values). The fixed 80/20 test split is in splits/<name>.test-rows.txt (0-based data-row indices, header '
                     'not counted; every other row is training data).',
         split={'test_fraction': 0.2, 'seed': 0, 'method': 'sklearn.model_selection.train_test_split(stratify=target for classification, '
                                                           'stratify=target deciles for regression)'})
-    write_baselines(results)
+    write_baselines(results, which)
     print('wrote', cs.OUT)
 
 
