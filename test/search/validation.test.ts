@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { balancedWeights, planValidation } from '../../electron/engine/search/validation.ts';
+import { balancedWeights, kfoldRowLimit, planValidation } from '../../electron/engine/search/validation.ts';
 
 const binary = { task: 'binary' as const, nClasses: 2 };
 
 describe('validation plan', () => {
+  it('k-fold up to ~1,000 rows per budget second, fewer with many classes (a boosted tree per class each round)', () => {
+    expect(kfoldRowLimit(60, binary)).toBe(60_000);
+    expect(kfoldRowLimit(60, { task: 'regression', nClasses: 1 })).toBe(60_000);
+    expect(kfoldRowLimit(60, { task: 'multiclass', nClasses: 3 })).toBe(40_000);
+    // 16,000 rows of 26 letters: a holdout, so boosted trials finish within a minute
+    expect(kfoldRowLimit(60, { task: 'multiclass', nClasses: 26 })).toBeLessThan(16_000 * 0.8);
+    expect(kfoldRowLimit(300, binary)).toBe(100_000); // large budgets still cap k-fold at 100,000 rows
+  });
+
   it('small data: stratified k-fold whose folds are disjoint and cover every row once', () => {
     const y = Float64Array.from({ length: 103 }, (_, i) => (i % 10 === 0 ? 1 : 0)); // 11 positives
     const plan = planValidation(y, binary, 1);

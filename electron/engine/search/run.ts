@@ -19,7 +19,7 @@ import { FAMILY_ORDER, portfolioOrder, SPACES, type Shape } from './spaces.ts';
 import { Study, type ParamValue, type Trial } from './study.ts';
 import { describeQuality, scoreText } from './summary.ts';
 import type { RunData, TrialRequest, TrialResult } from './trial.ts';
-import { planValidation, type PlanOptions, type ValidationPlan } from './validation.ts';
+import { kfoldRowLimit, planValidation, type PlanOptions, type ValidationPlan } from './validation.ts';
 
 export type RunEvent =
   | { type: 'trial'; row: LeaderboardRow }
@@ -90,13 +90,8 @@ export async function runAutoML(prepared: PreparedData, opts: RunOptions): Promi
   const workMode = opts.workUnits !== undefined;
   const log = (m: string) => opts.onLog?.(m);
 
-  // Validation plan and the rows every trial is scored on.
-  // k-fold (bagged) while the data is small for the budget, else one holdout: ~1,000 rows per budget second,
-  // fewer with many classes (boosting grows a tree per class each round: on 16,000 rows of 26 letters no
-  // boosted 3-fold trial finished in 60 s; with a holdout they did, and test ROC AUC rose 0.9990 -> 0.9996).
-  const classCost = taskInfo.task === 'multiclass' ? Math.max(1, taskInfo.nClasses / 2) : 1;
-  const kfoldMaxRows = Math.min(100_000, (budgetS * 1000) / classCost);
-  const plan: ValidationPlan = planValidation(data.y, taskInfo, hashSeed(seed, 1), { kfoldMaxRows, ...opts.validation });
+  // Validation plan (k-fold while the data is small for the budget, else one holdout) and the rows every trial is scored on.
+  const plan: ValidationPlan = planValidation(data.y, taskInfo, hashSeed(seed, 1), { kfoldMaxRows: kfoldRowLimit(budgetS, taskInfo), ...opts.validation });
   const yValid = new Float64Array(plan.validRows.length);
   plan.validRows.forEach((r, i) => (yValid[i] = data.y![r]));
   const score = (pred: Float64Array) => computeMetric(metric, taskInfo, yValid, pred);
