@@ -85,10 +85,14 @@ export const KERNEL_SOURCE = `
       }
     }
   }
-  // parent -= small over features [f0, f1): the parent's histogram becomes the larger child's.
-  function subtract(parent, small, HS, f0, f1) {
-    const e = (f1 << 8) * HS;
-    for (let k = (f0 << 8) * HS; k < e; k++) parent[k] -= small[k];
+  // parent -= small over features [f0, f1): the parent's histogram becomes the larger child's. Only each
+  // feature's nBins cells: the rest of its 256 stay 0 in every histogram (26 classes of 16-bin columns
+  // spent 10 % of their time subtracting zeros).
+  function subtract(parent, small, HS, f0, f1, nBins) {
+    for (let f = f0; f < f1; f++) {
+      const e = ((f << 8) + nBins[f]) * HS;
+      for (let k = (f << 8) * HS; k < e; k++) parent[k] -= small[k];
+    }
   }
   function t1(g, alpha) {
     return g > alpha ? g - alpha : g < -alpha ? g + alpha : 0;
@@ -398,9 +402,9 @@ export const KERNEL_SOURCE = `
         for (let u = 1; u < T; u++) {
           if (Atomics.load(sync, 16 * u + 4) !== s) continue;
           const p = c.slab.subarray((task[14] + u - 1) * c.stride);
-          for (let i = a * 256 * HS, ie = e * 256 * HS; i < ie; i++) small[i] += p[i];
+          for (let f = a; f < e; f++) for (let i = f * 256 * HS, ie = (f * 256 + c.nBins[f]) * HS; i < ie; i++) small[i] += p[i];
         }
-        if (task[4] >= 0) subtract(c.slab.subarray((task[4] | 0) * c.stride), small, HS, a, e);
+        if (task[4] >= 0) subtract(c.slab.subarray((task[4] | 0) * c.stride), small, HS, a, e, c.nBins);
         a = e;
       }
       const nScan = task[7] | 0;
@@ -513,7 +517,7 @@ export interface TaskArrays {
 export interface TreeKernels {
   hist(h: Float64Array, packed: boolean, bins: Uint8Array, F: number, q: Float64Array, gh: Float64Array,
     rows: Int32Array, begin: number, end: number, f0: number, f1: number): void;
-  subtract(parent: Float64Array, small: Float64Array, HS: number, f0: number, f1: number): void;
+  subtract(parent: Float64Array, small: Float64Array, HS: number, f0: number, f1: number, nBins: Int32Array): void;
   scan(h: Float64Array, packed: boolean, nBins: Int32Array, use: Uint8Array | null, f0: number, f1: number, Q: number,
     H0: number, G0: number, minH: number, lam: number, alpha: number, shift: number, gScale: number, hScale: number,
     out: Float64Array, o: number): void;
