@@ -85,13 +85,14 @@ export const KERNEL_SOURCE = `
       }
     }
   }
-  // parent -= small over features [f0, f1): the parent's histogram becomes the larger child's. Only each
-  // feature's nBins cells: the rest of its 256 stay 0 in every histogram (26 classes of 16-bin columns
-  // spent 10 % of their time subtracting zeros).
-  function subtract(parent, small, HS, f0, f1, nBins) {
+  // into += sign * part over features [f0, f1): sign -1 turns the parent's histogram into the larger
+  // child's, sign 1 sums a helper thread's partial histogram into the step's. Only each feature's nBins
+  // cells: the rest of its 256 stay 0 in every histogram (26 classes of 16-bin columns spent 10 % of
+  // their time subtracting zeros). (x += -1 * y is exactly x -= y.)
+  function addCells(into, part, sign, HS, f0, f1, nBins) {
     for (let f = f0; f < f1; f++) {
       const e = ((f << 8) + nBins[f]) * HS;
-      for (let k = (f << 8) * HS; k < e; k++) parent[k] -= small[k];
+      for (let k = (f << 8) * HS; k < e; k++) into[k] += sign * part[k];
     }
   }
   function t1(g, alpha) {
@@ -401,10 +402,9 @@ export const KERNEL_SOURCE = `
         while (e < f1 && c.use[e] !== 0) e++;
         for (let u = 1; u < T; u++) {
           if (Atomics.load(sync, 16 * u + 4) !== s) continue;
-          const p = c.slab.subarray((task[14] + u - 1) * c.stride);
-          for (let f = a; f < e; f++) for (let i = f * 256 * HS, ie = (f * 256 + c.nBins[f]) * HS; i < ie; i++) small[i] += p[i];
+          addCells(small, c.slab.subarray((task[14] + u - 1) * c.stride), 1, HS, a, e, c.nBins);
         }
-        if (task[4] >= 0) subtract(c.slab.subarray((task[4] | 0) * c.stride), small, HS, a, e, c.nBins);
+        if (task[4] >= 0) addCells(c.slab.subarray((task[4] | 0) * c.stride), small, -1, HS, a, e, c.nBins);
         a = e;
       }
       const nScan = task[7] | 0;
@@ -468,7 +468,7 @@ export const KERNEL_SOURCE = `
     else rowChunks(c);
   }
   return {
-    hist, subtract, scan, partition, exp, gradRange, maxRange, sumRange, markRange, leafSumRange, addLeafRange, walkRange,
+    hist, addCells, scan, partition, exp, gradRange, maxRange, sumRange, markRange, leafSumRange, addLeafRange, walkRange,
     waitCount,
     stepBlocks, stepChunks, partChunks,
     rowChunks, helperTask,
@@ -517,7 +517,7 @@ export interface TaskArrays {
 export interface TreeKernels {
   hist(h: Float64Array, packed: boolean, bins: Uint8Array, F: number, q: Float64Array, gh: Float64Array,
     rows: Int32Array, begin: number, end: number, f0: number, f1: number): void;
-  subtract(parent: Float64Array, small: Float64Array, HS: number, f0: number, f1: number, nBins: Int32Array): void;
+  addCells(into: Float64Array, part: Float64Array, sign: number, HS: number, f0: number, f1: number, nBins: Int32Array): void;
   scan(h: Float64Array, packed: boolean, nBins: Int32Array, use: Uint8Array | null, f0: number, f1: number, Q: number,
     H0: number, G0: number, minH: number, lam: number, alpha: number, shift: number, gScale: number, hScale: number,
     out: Float64Array, o: number): void;
