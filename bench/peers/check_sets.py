@@ -111,9 +111,10 @@ def fit_baselines(s, detail=None):
         seconds = time.perf_counter() - t0
         if task == 'regression':
             pred = model.predict(data[test])
+            rmse = mean_squared_error(y[test], pred) ** 0.5
             if detail is not None:
-                detail[name] = dict(rmse=mean_squared_error(y[test], pred) ** 0.5, mae=mean_absolute_error(y[test], pred), r2=r2_score(y[test], pred), fit_s=seconds)
-            return mean_squared_error(y[test], pred) ** 0.5
+                detail[name] = dict(rmse=rmse, mae=mean_absolute_error(y[test], pred), r2=r2_score(y[test], pred), fit_s=seconds)
+            return rmse
         p = model.predict_proba(data[test])
         if detail is not None:
             label = np.argmax(p, axis=1)
