@@ -35,13 +35,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check_sets as cs  # noqa: E402
 
 APT = 'apt-get install -y r-base-core r-cran-mlbench r-cran-mass r-cran-modeldata r-cran-aer'
-R_DATA = {'mlbench': ['Sonar', 'PimaIndiansDiabetes2', 'HouseVotes84', 'Glass', 'DNA', 'Soybean', 'BostonHousing2', 'Ozone'],
-          'MASS': ['survey', 'Aids2', 'cpus', 'nlschools']}
-BUSINESS_DATA = {'modeldata': ['attrition', 'credit_data', 'mlc_churn', 'lending_club', 'stackoverflow', 'hpc_data', 'ames',
-                               'concrete', 'Sacramento', 'car_prices'],
-                 'AER': ['HMDA', 'CPS1988', 'NMES1988'],
-                 'mlbench': ['LetterRecognition', 'Shuttle']}
-
 R_SCRIPT = r'''
 args <- commandArgs(trailingOnly = TRUE)
 out <- args[1]
@@ -62,12 +55,12 @@ def die(msg):
     sys.exit(1)
 
 
-def export(tmp, r_data):
-    """Writes <tmp>/<dataset>.csv for every R dataset in r_data ({package: [dataset, ...]})."""
+def export(tmp, tables):
+    """Writes <tmp>/<R dataset>.csv for every table of a check set."""
     rscript = shutil.which('Rscript')
     if not rscript:
         die(f'Rscript not found; install R and the dataset packages with: {APT}')
-    names = [f'{pkg}:{n}' for pkg, ns in r_data.items() for n in ns]
+    names = [f"{t['package']}:{t['r_name']}" for t in tables]
     r = subprocess.run([rscript, '--vanilla', '-e', R_SCRIPT, tmp, *names], capture_output=True, text=True)
     if r.returncode == 3 and 'MISSING' in r.stdout:
         pkgs = r.stdout.split('MISSING', 1)[1].split()
@@ -89,84 +82,105 @@ def put(name, df, target, task, source, positive=None, note=None):
     cs.add(name, df, target, task, float_format='%.15g', **extra)  # 15 digits as R writes them: 6 not 6.0
 
 
-def r_sets(tmp):
-    put('sonar', read(tmp, 'Sonar'), 'Class', 'binary', 'R mlbench::Sonar', 'M',
-        '60 sonar energy bands, 208 rows; M = metal cylinder (mine), R = rock; rows are sorted by class')
-    put('pima_diabetes2', read(tmp, 'PimaIndiansDiabetes2'), 'diabetes', 'binary', 'R mlbench::PimaIndiansDiabetes2', 'pos',
-        "the version with impossible zeros recoded as missing: insulin 49 %, triceps 30 % empty")
-    put('house_votes84', read(tmp, 'HouseVotes84'), 'Class', 'binary', 'R mlbench::HouseVotes84', 'republican',
-        'party from 16 y/n votes (V1..V16) with empty cells for abstentions')
-    s = read(tmp, 'survey')
-    put('survey', s[s.Sex.notna()], 'Sex', 'binary', 'R MASS::survey', 'Male',
-        "students' answers, mixed text/number columns with gaps, 1 row without Sex dropped; "
-        "Exer has the value 'None' (a category, not a missing marker)")
-    a = read(tmp, 'Aids2').drop(columns=['death'])
-    put('aids2', a, 'status', 'binary', 'R MASS::Aids2', 'D',
-        "D = died, A = alive at the end of observation; 'death' (date of death or of censoring) dropped as leaky; "
-        'diag = date of diagnosis as a day number')
-    g = read(tmp, 'Glass')
-    g['Type'] = 'type' + g.Type.astype(str)
-    put('glass', g, 'Type', 'multiclass', 'R mlbench::Glass', None,
-        'six glass types of 9 to 76 rows (test set: 2 to 15 rows per type)')
-    put('dna', read(tmp, 'DNA'), 'Class', 'multiclass', 'R mlbench::DNA', None,
-        '180 0/1 columns (one-hot DNA bases), splice junction class ei / ie / n')
-    put('soybean', read(tmp, 'Soybean'), 'Class', 'multiclass', 'R mlbench::Soybean', None,
-        '19 diseases of 8 to 92 rows, 35 coded (numeric) factors, 2,337 empty cells')
-    b = read(tmp, 'BostonHousing2').drop(columns=['medv', 'tract'])
-    put('boston_housing2', b, 'cmedv', 'regression', 'R mlbench::BostonHousing2', None,
-        "corrected median value cmedv; its uncorrected twin medv and the census tract id dropped; 'town' has 92 names")
-    o = read(tmp, 'Ozone')
-    o.columns = ['month', 'day_of_month', 'day_of_week', 'ozone', 'pressure_500mb', 'wind_speed', 'humidity', 'temp_sandburg',
+def ds(name, package, r_name, target, task, positive, note, prepare=None):
+    """One check-set table: R's package::r_name, made ready by `prepare` (rows or columns dropped, labels fixed)."""
+    return dict(name=name, package=package, r_name=r_name, target=target, task=task, positive=positive, note=note, prepare=prepare)
+
+
+def with_prefix(col, prefix):
+    """Class labels that are numbers get a text prefix, so the class column reads as classes."""
+    def prepare(df):
+        df[col] = prefix + df[col].astype(str)
+        return df
+    return prepare
+
+
+OZONE_COLUMNS = ['month', 'day_of_month', 'day_of_week', 'ozone', 'pressure_500mb', 'wind_speed', 'humidity', 'temp_sandburg',
                  'temp_el_monte', 'inversion_base_height', 'pressure_gradient', 'inversion_base_temp', 'visibility']
-    put('ozone', o[o.ozone.notna()], 'ozone', 'regression', 'R mlbench::Ozone', None,
-        'daily maximum ozone, Los Angeles 1976 (columns V1..V13 renamed); 5 rows without ozone dropped; temp_el_monte 38 % empty')
-    c = read(tmp, 'cpus').drop(columns=['name', 'estperf'])
-    put('cpus', c, 'perf', 'regression', 'R MASS::cpus', None,
-        "relative CPU performance, right-skewed (15 to 1,238); machine name and the published estimate 'estperf' dropped")
-    put('nlschools', read(tmp, 'nlschools'), 'lang', 'regression', 'R MASS::nlschools', None,
-        "Dutch pupils' language test score; 'class' is a numeric code of 133 school classes")
 
+MLBENCH_SETS = [
+    ds('sonar', 'mlbench', 'Sonar', 'Class', 'binary', 'M',
+       '60 sonar energy bands, 208 rows; M = metal cylinder (mine), R = rock; rows are sorted by class'),
+    ds('pima_diabetes2', 'mlbench', 'PimaIndiansDiabetes2', 'diabetes', 'binary', 'pos',
+       "the version with impossible zeros recoded as missing: insulin 49 %, triceps 30 % empty"),
+    ds('house_votes84', 'mlbench', 'HouseVotes84', 'Class', 'binary', 'republican',
+       'party from 16 y/n votes (V1..V16) with empty cells for abstentions'),
+    ds('survey', 'MASS', 'survey', 'Sex', 'binary', 'Male',
+       "students' answers, mixed text/number columns with gaps, 1 row without Sex dropped; "
+       "Exer has the value 'None' (a category, not a missing marker)",
+       lambda df: df[df.Sex.notna()]),
+    ds('aids2', 'MASS', 'Aids2', 'status', 'binary', 'D',
+       "D = died, A = alive at the end of observation; 'death' (date of death or of censoring) dropped as leaky; "
+       'diag = date of diagnosis as a day number',
+       lambda df: df.drop(columns=['death'])),
+    ds('glass', 'mlbench', 'Glass', 'Type', 'multiclass', None,
+       'six glass types of 9 to 76 rows (test set: 2 to 15 rows per type)',
+       with_prefix('Type', 'type')),
+    ds('dna', 'mlbench', 'DNA', 'Class', 'multiclass', None,
+       '180 0/1 columns (one-hot DNA bases), splice junction class ei / ie / n'),
+    ds('soybean', 'mlbench', 'Soybean', 'Class', 'multiclass', None,
+       '19 diseases of 8 to 92 rows, 35 coded (numeric) factors, 2,337 empty cells'),
+    ds('boston_housing2', 'mlbench', 'BostonHousing2', 'cmedv', 'regression', None,
+       "corrected median value cmedv; its uncorrected twin medv and the census tract id dropped; 'town' has 92 names",
+       lambda df: df.drop(columns=['medv', 'tract'])),
+    ds('ozone', 'mlbench', 'Ozone', 'ozone', 'regression', None,
+       'daily maximum ozone, Los Angeles 1976 (columns V1..V13 renamed); 5 rows without ozone dropped; temp_el_monte 38 % empty',
+       lambda df: df.set_axis(OZONE_COLUMNS, axis=1).loc[lambda o: o.ozone.notna()]),
+    ds('cpus', 'MASS', 'cpus', 'perf', 'regression', None,
+       "relative CPU performance, right-skewed (15 to 1,238); machine name and the published estimate 'estperf' dropped",
+       lambda df: df.drop(columns=['name', 'estperf'])),
+    ds('nlschools', 'MASS', 'nlschools', 'lang', 'regression', None,
+       "Dutch pupils' language test score; 'class' is a numeric code of 133 school classes"),
+]
 
-def business_sets(tmp):
-    put('attrition', read(tmp, 'attrition'), 'Attrition', 'binary', 'R modeldata::attrition', 'Yes',
-        'IBM HR employee attrition, 1,470 rows, 30 mixed columns (16 % leave)')
-    put('credit_data', read(tmp, 'credit_data'), 'Status', 'binary', 'R modeldata::credit_data', 'bad',
-        'credit scoring, 4,454 rows with gaps in income, assets, debt')
-    put('mlc_churn', read(tmp, 'mlc_churn'), 'churn', 'binary', 'R modeldata::mlc_churn', 'yes',
-        'telephone customer churn, 5,000 rows, 51 states, 14 % churn')
-    put('lending_club', read(tmp, 'lending_club'), 'Class', 'binary', 'R modeldata::lending_club', 'bad',
-        'loans, 9,857 rows, 5 % bad')
-    put('stackoverflow', read(tmp, 'stackoverflow'), 'Remote', 'binary', 'R modeldata::stackoverflow', 'Remote',
-        'developer survey, 5,594 rows: works remotely or not (10 % remote)')
-    put('hmda', read(tmp, 'HMDA'), 'deny', 'binary', 'R AER::HMDA', 'yes',
-        'Boston mortgage applications, 2,380 rows: denied or not')
-    put('hpc_jobs', read(tmp, 'hpc_data'), 'class', 'multiclass', 'R modeldata::hpc_data', None,
-        'compute-job run time class VF / F / M / L (F is a class, not false), 4,331 rows')
-    put('letters', read(tmp, 'LetterRecognition'), 'lettr', 'multiclass', 'R mlbench::LetterRecognition', None,
-        '26 letters (T and F among them) from 16 shape measures, 20,000 rows')
-    sh = read(tmp, 'Shuttle')
-    sh['Class'] = sh.Class.str.replace('.', ' ', regex=False)
-    put('shuttle', sh, 'Class', 'multiclass', 'R mlbench::Shuttle', None,
-        'space shuttle radiator states, 58,000 rows, 7 classes of 10 to 45,586 rows')
-    put('ames', read(tmp, 'ames'), 'Sale_Price', 'regression', 'R modeldata::ames', None,
-        'Ames house prices, 2,930 rows, 73 mixed columns')
-    put('concrete', read(tmp, 'concrete'), 'compressive_strength', 'regression', 'R modeldata::concrete', None,
-        'concrete strength from its mixture and age, 1,030 rows')
-    put('sacramento', read(tmp, 'Sacramento'), 'price', 'regression', 'R modeldata::Sacramento', None,
-        'Sacramento house sales, 932 rows, city and zip as text')
-    put('car_prices', read(tmp, 'car_prices'), 'Price', 'regression', 'R modeldata::car_prices', None,
-        'used GM car prices, 804 rows, many 0/1 columns')
-    put('cps1988', read(tmp, 'CPS1988'), 'wage', 'regression', 'R AER::CPS1988', None,
-        'weekly wages of US men, 28,155 rows, right-skewed')
-    put('nmes1988', read(tmp, 'NMES1988'), 'visits', 'regression', 'R AER::NMES1988', None,
-        'physician office visits (a count), 4,406 rows')
-
+BUSINESS_SETS = [
+    ds('attrition', 'modeldata', 'attrition', 'Attrition', 'binary', 'Yes',
+       'IBM HR employee attrition, 1,470 rows, 30 mixed columns (16 % leave)'),
+    ds('credit_data', 'modeldata', 'credit_data', 'Status', 'binary', 'bad',
+       'credit scoring, 4,454 rows with gaps in income, assets, debt'),
+    ds('mlc_churn', 'modeldata', 'mlc_churn', 'churn', 'binary', 'yes',
+       'telephone customer churn, 5,000 rows, 51 states, 14 % churn'),
+    ds('lending_club', 'modeldata', 'lending_club', 'Class', 'binary', 'bad',
+       'loans, 9,857 rows, 5 % bad'),
+    ds('stackoverflow', 'modeldata', 'stackoverflow', 'Remote', 'binary', 'Remote',
+       'developer survey, 5,594 rows: works remotely or not (10 % remote)'),
+    ds('hmda', 'AER', 'HMDA', 'deny', 'binary', 'yes',
+       'Boston mortgage applications, 2,380 rows: denied or not'),
+    ds('hpc_jobs', 'modeldata', 'hpc_data', 'class', 'multiclass', None,
+       'compute-job run time class VF / F / M / L (F is a class, not false), 4,331 rows'),
+    ds('letters', 'mlbench', 'LetterRecognition', 'lettr', 'multiclass', None,
+       '26 letters (T and F among them) from 16 shape measures, 20,000 rows'),
+    ds('shuttle', 'mlbench', 'Shuttle', 'Class', 'multiclass', None,
+       'space shuttle radiator states, 58,000 rows, 7 classes of 10 to 45,586 rows',
+       lambda df: df.assign(Class=df.Class.str.replace('.', ' ', regex=False))),
+    ds('ames', 'modeldata', 'ames', 'Sale_Price', 'regression', None,
+       'Ames house prices, 2,930 rows, 73 mixed columns'),
+    ds('concrete', 'modeldata', 'concrete', 'compressive_strength', 'regression', None,
+       'concrete strength from its mixture and age, 1,030 rows'),
+    ds('sacramento', 'modeldata', 'Sacramento', 'price', 'regression', None,
+       'Sacramento house sales, 932 rows, city and zip as text'),
+    ds('car_prices', 'modeldata', 'car_prices', 'Price', 'regression', None,
+       'used GM car prices, 804 rows, many 0/1 columns'),
+    ds('cps1988', 'AER', 'CPS1988', 'wage', 'regression', None,
+       'weekly wages of US men, 28,155 rows, right-skewed'),
+    ds('nmes1988', 'AER', 'NMES1988', 'visits', 'regression', None,
+       'physician office visits (a count), 4,406 rows'),
+]
 
 CHECK_SETS = {
-    'mlbench': (R_DATA, r_sets, 'R check sets (bench/peers/check_sets_r.py): real tables from the R packages mlbench and MASS.'),
-    'business': (BUSINESS_DATA, business_sets, 'Business check sets (bench/peers/check_sets_r.py --set business): mid-size real '
-                                               'tables from the R packages modeldata, AER and mlbench.'),
+    'mlbench': (MLBENCH_SETS, 'R check sets (bench/peers/check_sets_r.py): real tables from the R packages mlbench and MASS.'),
+    'business': (BUSINESS_SETS, 'Business check sets (bench/peers/check_sets_r.py --set business): mid-size real '
+                                'tables from the R packages modeldata, AER and mlbench.'),
 }
+
+
+def build(tmp, tables):
+    """Writes every table of a check set (exported to `tmp` first) with its split."""
+    for t in tables:
+        df = read(tmp, t['r_name'])
+        if t['prepare']:
+            df = t['prepare'](df)
+        put(t['name'], df, t['target'], t['task'], f"R {t['package']}::{t['r_name']}", t['positive'], t['note'])
 
 
 def num(v, digits=4):
@@ -222,11 +236,11 @@ def main():
         which = args[2]
     elif len(args) != 1:
         die(f'usage: /usr/bin/python3 bench/peers/check_sets_r.py <outdir> [--set {"|".join(CHECK_SETS)}]')
-    r_data, build, description = CHECK_SETS[which]
+    tables, description = CHECK_SETS[which]
     cs.OUT = args[0]
     with tempfile.TemporaryDirectory(prefix='augur-r-') as tmp:
-        export(tmp, r_data)
-        build(tmp)
+        export(tmp, tables)
+        build(tmp, tables)
     results = []
     for s in cs.sets:
         detail = {}
