@@ -43,6 +43,17 @@ describe('checkData: column problems', () => {
     expect(rep.canTrain).toBe(true);
   });
 
+  it('says a "yes or blank" column is used through whether it is filled in, not that it cannot help', async () => {
+    const t = await tableOf(csv(['followup', 'rare_blank', 'x', 'y'], 200, (i, r) => [i % 3 === 0 ? 'yes' : '', i === 7 ? '' : 'A', Math.round(r() * 100), r() < 0.5 ? 'yes' : 'no']));
+    const rep = checkData(t, { target: 'y' });
+    const f = find(rep.findings, 'filled_or_empty', 'followup');
+    expect(f?.message).toBe('"followup" is either "yes" or empty, so Augur learns from whether it is filled in.');
+    expect(f?.actions?.[0]).toMatchObject({ kind: 'ignore_column', column: 'followup' });
+    expect(find(rep.findings, 'constant_column', 'followup')).toBeUndefined();
+    // one empty cell in 200 is too few to learn from: that column is constant
+    expect(find(rep.findings, 'constant_column', 'rare_blank')?.message).toContain('that has one');
+  });
+
   it('offers to use a numbered id column as a number', async () => {
     const t = await tableOf(csv(['day', 'y'], 50, (i) => [i + 1, i % 2]));
     const f = find(checkData(t, { target: 'y' }).findings, 'id_column', 'day')!;

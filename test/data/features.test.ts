@@ -54,6 +54,19 @@ describe('prepareTraining', () => {
     expect(prepareTraining(table, { target: 'y', ignore: ['cabin'] }).dataset.features.map((f) => f.name)).toEqual(['visits']);
   });
 
+  it('learns from whether a "yes or blank" column is filled in (a ticked box), as a mark, a word or a number', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `${i % 5},${i % 3 === 0 ? 'X' : ''},${i % 4 === 0 ? 'yes' : ''},${i % 2 === 0 ? 1 : ''},${i % 3 === 0 ? 'yes' : 'no'}`);
+    const table = await tableOf('visits,mark,word,one,y\n' + rows.join('\n'));
+    const p = prepareTraining(table, { target: 'y' });
+    expect(p.dataset.features.map((f) => f.name)).toEqual(['visits', 'mark (filled in)', 'word (filled in)', 'one (filled in)']);
+    expect(Array.from(p.dataset.columns[1].slice(0, 4))).toEqual([1, 0, 0, 1]);
+    const back = FeatureEncoder.fromJSON(JSON.parse(JSON.stringify(p.encoder.toJSON())));
+    expect(Array.from(back.encode(table).columns[3])).toEqual(Array.from(p.dataset.columns[3]));
+    // the same value on every row (nothing empty) still carries nothing
+    const full = await tableOf('visits,same,y\n' + Array.from({ length: 40 }, (_, i) => `${i % 5},X,${i % 2 ? 'yes' : 'no'}`).join('\n'));
+    expect(prepareTraining(full, { target: 'y' }).dataset.features.map((f) => f.name)).toEqual(['visits']);
+  });
+
   it('turns the most common words of free text into features that survive a save and reload', async () => {
     // Passenger names: the title ("Mr.", "Mrs.", "Master") is the useful part; the rest is unique.
     const titles = ['Mr.', 'Mrs.', 'Miss', 'Master'];

@@ -5,7 +5,7 @@ import { UserError } from '../util/errors.ts';
 import { isCoded, type Column, type Table } from './table.ts';
 import { applyTypeOverrides } from './table-ops.ts';
 import { analyzeTarget, findTargetColumn, type TargetAnalysis } from './target.ts';
-import { IMBALANCE_RATIO_FOR_WEIGHTS, isFeatureType, textUseSentence } from './features.ts';
+import { filledIsLearnable, IMBALANCE_RATIO_FOR_WEIGHTS, isFeatureType, textUseSentence } from './features.ts';
 import { checkLeak, leakContext } from './leakage.ts';
 import { detectPii, PII_WORDS } from './pii.ts';
 
@@ -97,7 +97,19 @@ function columnFindings(col: Column, n: number): Finding[] {
     out.push({ code: 'all_missing', severity: 'warning', column: name, message: `"${name}" is empty on every row.`, suggestion: 'Augur leaves it out; you can remove it from the file.', actions: [ignore(name)] });
     return out;
   }
-  if (distinct.size === 1) {
+  if (distinct.size === 1 && isFeatureType(col) && filledIsLearnable(missing, n)) {
+    // "yes" or blank (a ticked box): the encoder learns from whether it is filled in (features.ts learnFilled)
+    const [only] = distinct;
+    const shown = isCoded(col) ? col.dictionary[only] : String(only);
+    out.push({
+      code: 'filled_or_empty',
+      severity: 'info',
+      column: name,
+      message: `"${name}" is either "${shown}" or empty, so Augur learns from whether it is filled in.`,
+      suggestion: 'An empty cell here often means "no", like a box left unticked. If it only means "not recorded", leave the column out.',
+      actions: [ignore(name)],
+    });
+  } else if (distinct.size === 1) {
     out.push({
       code: 'constant_column',
       severity: 'info',

@@ -207,7 +207,7 @@ function learnSource(col: Column, n: number): FeatureSource | null {
       if (first !== first) first = x;
       else if (x !== first) return { kind: 'numeric', column: col.name };
     }
-    return null; // all missing or constant
+    return learnFilled(col, n); // one value or none: only whether it is filled in can tell
   }
   if (col.type === 'date') {
     const parts = datePartsWorthKeeping(col.values, n);
@@ -217,12 +217,12 @@ function learnSource(col: Column, n: number): FeatureSource | null {
   if (col.type === 'boolean') {
     let seen = 0;
     for (let i = 0; i < n; i++) if (col.codes[i] >= 0) seen |= 1 << col.codes[i];
-    return seen === 3 ? { kind: 'boolean', column: col.name, labels: (col.labels ?? col.dictionary).slice() } : null;
+    return seen === 3 ? { kind: 'boolean', column: col.name, labels: (col.labels ?? col.dictionary).slice() } : learnFilled(col, n);
   }
   // Categorical: levels by frequency; rare ones share one "(other)" level.
   const { counts, present } = codeCounts(col, n);
   const used = col.dictionary.map((d, i) => ({ d, c: counts[i] })).filter((x) => x.c > 0);
-  if (used.length < 2) return null;
+  if (used.length < 2) return learnFilled(col, n);
   used.sort((a, b) => b.c - a.c || (a.d < b.d ? -1 : 1));
   // Only columns with many levels get merged; a handful of levels are all kept however rare.
   const rareBelow = used.length > 10 ? Math.max(3, 0.002 * present) : 0;
@@ -238,13 +238,21 @@ function learnSource(col: Column, n: number): FeatureSource | null {
   return { kind: 'categorical', column: col.name, levels, merged: rare.slice(0, MAX_MERGED_KEPT).map((x) => x.d) };
 }
 
-/** A "filled in" indicator for a text or id column, when both filled and empty rows are common enough to learn from. */
+/** Whether both filled and empty rows are common enough to learn from whether a column is filled in. */
+export function filledIsLearnable(empty: number, n: number): boolean {
+  const least = Math.max(5, 0.01 * n);
+  return empty >= least && n - empty >= least;
+}
+
+/**
+ * A "filled in" indicator: for text and id columns, and for columns with a single value where filled in
+ * ("yes" or blank: a ticked box exported as a mark or nothing), where the blanks are the information.
+ */
 function learnFilled(col: Column, n: number): FeatureSource | null {
   let empty = 0;
   if (isCoded(col)) for (let i = 0; i < n; i++) empty += col.codes[i] < 0 ? 1 : 0;
   else for (let i = 0; i < n; i++) empty += col.values[i] !== col.values[i] ? 1 : 0;
-  const least = Math.max(5, 0.01 * n);
-  return empty >= least && n - empty >= least ? { kind: 'filled', column: col.name } : null;
+  return filledIsLearnable(empty, n) ? { kind: 'filled', column: col.name } : null;
 }
 
 /**
