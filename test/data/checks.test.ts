@@ -150,6 +150,17 @@ describe('checkData: target', () => {
     expect(find(rep.findings, 'target_leakage', 'status_code')!.actions?.[0]).toMatchObject({ kind: 'ignore_column', column: 'status_code' });
   });
 
+  it('does not call a column of nearly unique values a leak on a small table, but finds a real one there', async () => {
+    // 40 customers, 3 outcomes: every amount is different, so each one "names" its row's outcome by chance
+    const t = await tableOf(csv(['amount', 'code', 'status'], 40, (i, r) => {
+      const y = ['active', 'paused', 'cancelled'][i % 3];
+      return [(100 + r() * 900).toFixed(2), `${y.slice(0, 2).toUpperCase()}`, y];
+    }));
+    const rep = checkData(t, { target: 'status' });
+    expect(find(rep.findings, 'target_leakage', 'amount')).toBeUndefined();
+    expect(find(rep.findings, 'target_leakage', 'code')?.message).toMatch(/^"code" gives away "status" completely/);
+  });
+
   it('detects a transform of a regression target', async () => {
     const t = await tableOf(csv(['a', 'price_with_tax', 'price'], 200, (_i, r) => {
       const p = Math.round(r() * 1000);

@@ -70,6 +70,14 @@ function groups(col: Column, rows: Int32Array, bins: number): { g: Int32Array; k
   return { g, k: bins };
 }
 
+const MIN_GROUP_ROWS = 10;
+
+function distinctCodes(g: Int32Array): number {
+  const seen = new Set<number>();
+  for (const c of g) if (c >= 0) seen.add(c);
+  return seen.size;
+}
+
 /** Share of rows whose class is the majority class of their group (missing = its own group). */
 function purity(g: Int32Array, k: number, y: Float64Array, nClasses: number): number {
   const counts = new Float64Array((k + 1) * nClasses);
@@ -196,10 +204,11 @@ export function checkLeak(col: Column, ctx: LeakContext): LeakResult | null {
     if (a >= 0.99) return { kind: a >= 0.9999 ? 'copy' : 'predictor', evidence: `AUC ${a.toFixed(3)}` };
     return null;
   }
-  // How often the column's value alone names the class.
-  const { g, k } = groups(col, rows, 50);
-  // A column with many values per row purely memorises; that is the ID check's business, not leakage.
-  if (isCoded(col) && k > Math.max(50, n / 20)) return null;
+  // How often the column's value alone names the class. Each value (or bin of numbers) needs about
+  // MIN_GROUP_ROWS rows: a column of nearly unique values names every row's class by chance (40 prices
+  // in 40 rows each "agree" with their row), which is the ID check's business, not leakage.
+  const { g, k } = groups(col, rows, Math.max(2, Math.min(50, Math.floor(n / MIN_GROUP_ROWS))));
+  if (isCoded(col) && distinctCodes(g) > n / MIN_GROUP_ROWS) return null;
   const p = purity(g, k, ys, nClasses);
   if (p >= 0.99 && p > baseline + 0.5 * (1 - baseline)) {
     return { kind: p >= 0.9999 ? 'copy' : 'predictor', evidence: `agrees on ${(p * 100).toFixed(1)}% of rows` };
