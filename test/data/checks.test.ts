@@ -54,6 +54,15 @@ describe('checkData: column problems', () => {
     expect(find(rep.findings, 'constant_column', 'rare_blank')?.message).toContain('that has one');
   });
 
+  it('says which values it counts as one because they differ only in capitals or spaces', async () => {
+    const t = await tableOf(csv(['plan', 'y'], 60, (i) => [['Basic', 'basic', 'Pro'][i % 3], ['won', 'lost', 'Won', 'lost'][i % 4]]));
+    const rep = checkData(t, { target: 'y' });
+    expect(rep.target?.classes).toHaveLength(2);
+    expect(find(rep.findings, 'respelled_values', 'y')?.message).toBe('"y" has values that differ only in capital letters or spaces: "won" and "Won".');
+    expect(find(rep.findings, 'respelled_values', 'plan')?.message).toContain('"Basic" and "basic"');
+    expect(find(rep.findings, 'rare_class')).toBeUndefined();
+  });
+
   it('offers to use a numbered id column as a number', async () => {
     const t = await tableOf(csv(['day', 'y'], 50, (i) => [i + 1, i % 2]));
     const f = find(checkData(t, { target: 'y' }).findings, 'id_column', 'day')!;

@@ -67,6 +67,20 @@ describe('prepareTraining', () => {
     expect(prepareTraining(full, { target: 'y' }).dataset.features.map((f) => f.name)).toEqual(['visits']);
   });
 
+  it('counts values that differ only in capitals or spaces as one, in the outcome and the features, also in new files', async () => {
+    const status = ['active', 'Active', 'cancelled', 'CANCELLED ', 'active'];
+    const plan = ['Basic', 'basic', 'Pro', 'pro', 'Basic'];
+    const rows = Array.from({ length: 40 }, (_, i) => `${i % 7},${plan[i % 5]},${status[i % 5]}`);
+    const p = prepareTraining(await tableOf('visits,plan,status\n' + rows.join('\n')), { target: 'status' });
+    expect(p.target.classes).toEqual(['active', 'cancelled']);
+    expect(p.dataset.features[1]).toMatchObject({ name: 'plan', categories: ['Basic', 'Pro'] });
+    // a later file spells them its own way: same levels, same classes
+    const later = await tableOf('visits,plan,status\n1,BASIC,Active\n2, pro,cancelled\n3,Team,active\n');
+    const back = FeatureEncoder.fromJSON(JSON.parse(JSON.stringify(p.encoder.toJSON())));
+    expect(Array.from(back.encode(later).columns[1])).toEqual([0, 1, NaN]);
+    expect(Array.from(back.encodeTarget(later))).toEqual([0, 1, 0]);
+  });
+
   it('turns the most common words of free text into features that survive a save and reload', async () => {
     // Passenger names: the title ("Mr.", "Mrs.", "Master") is the useful part; the rest is unique.
     const titles = ['Mr.', 'Mrs.', 'Miss', 'Master'];

@@ -8,6 +8,7 @@ import { analyzeTarget, findTargetColumn, type TargetAnalysis } from './target.t
 import { filledIsLearnable, IMBALANCE_RATIO_FOR_WEIGHTS, isFeatureType, textUseSentence } from './features.ts';
 import { checkLeak, leakContext } from './leakage.ts';
 import { detectPii, PII_WORDS } from './pii.ts';
+import { foldSpellings, type Respelling } from './spelling.ts';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 const pct = (x: number) => `${x >= 0.1 ? Math.round(x * 100) : Math.round(x * 1000) / 10}%`;
@@ -27,6 +28,9 @@ export function checkData(table: Table, settings: ColumnSettings, importFindings
     findings.push({ code: err.code, severity: 'error', message: err.message, suggestion: err.suggestion });
   }
   const ignored = new Set(settings.ignore ?? []);
+  const folded = foldSpellings(t);
+  t = folded.table;
+  for (const r of folded.respelled) if (!ignored.has(r.column)) findings.push(respellingFinding(r));
   let target: TargetInfo | undefined;
   let ta: TargetAnalysis | null = null;
   let targetCol: Column | null = null;
@@ -72,6 +76,18 @@ export function checkData(table: Table, settings: ColumnSettings, importFindings
     findings,
     canTrain: !blocking,
     ...(blocking ? { blockingReason: blocking.message } : {}),
+  };
+}
+
+function respellingFinding(r: Respelling): Finding {
+  const shown = r.groups.slice(0, 3).map((g) => [g.kept, ...g.others].map((v) => `"${v}"`).join(' and ')).join('; ');
+  const more = r.groups.length > 3 ? ` and ${fmt(r.groups.length - 3)} more` : '';
+  return {
+    code: 'respelled_values',
+    severity: 'info',
+    column: r.column,
+    message: `"${r.column}" has values that differ only in capital letters or spaces: ${shown}${more}.`,
+    suggestion: 'Augur counts each group as one value, spelled as it is most often in the file (the first one named).',
   };
 }
 

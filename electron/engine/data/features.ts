@@ -5,6 +5,7 @@ import type { ColumnSettings, TargetInfo, Task } from '../../../shared/api.ts';
 import type { Dataset, FeatureSpec, TaskInfo } from '../models/types.ts';
 import { UserError } from '../util/errors.ts';
 import { isCoded, type CodedColumn, type Column, type Table } from './table.ts';
+import { foldSpellings, spellingKey } from './spelling.ts';
 import { applyTypeOverrides, numericView, stringAt, takeRows } from './table-ops.ts';
 import { analyzeTarget, findTargetColumn } from './target.ts';
 import { parseBoolean, parseDateAny } from './values.ts';
@@ -126,6 +127,7 @@ export class FeatureEncoder {
     const index = new Map(classes.map((c, i) => [c, i]));
     // Boolean targets: also accept any yes/no spelling of the two classes.
     const boolIndex = classes.length === 2 ? classes.map((c) => parseBoolean(c)) : [];
+    let byKey: Map<string, number> | undefined;
     const at = stringAt(col);
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -134,7 +136,7 @@ export class FeatureEncoder {
         out[i] = NaN;
         continue;
       }
-      let k = index.get(s) ?? index.get(s.trim());
+      let k = index.get(s) ?? index.get(s.trim()) ?? (byKey ??= keyIndex(index)).get(spellingKey(s));
       if (k === undefined && !isCoded(col)) k = classes.findIndex((c) => Number(c) === Number(s));
       if ((k === undefined || k < 0) && boolIndex.length === 2) {
         const b = parseBoolean(s);
@@ -521,7 +523,7 @@ function datePart(p: DatePart, ms: number, days: number, ymd: Int32Array): numbe
  * are left out (checkData tells the user). Throws UserError when the target cannot be used.
  */
 export function prepareTraining(table: Table, settings: ColumnSettings & { target: string }): PreparedData {
-  const t = applyTypeOverrides(table, settings.typeOverrides);
+  const t = foldSpellings(applyTypeOverrides(table, settings.typeOverrides)).table;
   const targetCol = findTargetColumn(t, settings.target);
   const ta = analyzeTarget(targetCol, settings.task);
   const info = ta.info;
@@ -588,12 +590,21 @@ export function classWeights(y: Float64Array, k: number): Float64Array | undefin
 }
 
 /** Level index of each row by its value (`unseen` for values not in `index`; empty -> NaN). */
+/** The same index by spelling key; the first level of a key wins (levels are merged by key when learned). */
+function keyIndex(index: Map<string, number>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [l, k] of index) if (!out.has(spellingKey(l))) out.set(spellingKey(l), k);
+  return out;
+}
+
 function encodeLevels(col: Column, n: number, index: Map<string, number>, unseen: number): Float64Array {
   const out = new Float64Array(n);
   if (isCoded(col)) {
     // Map each dictionary entry once, then rows by code.
     const labels = col.type === 'boolean' && col.labels ? col.labels : col.dictionary;
-    const map = Float64Array.from(labels, (d) => index.get(d) ?? index.get(d.trim()) ?? unseen);
+    let byKey: Map<string, number> | undefined; // another spelling of a level (see spelling.ts), built when first needed
+    const map = Float64Array.from(labels, (d) => index.get(d) ?? index.get(d.trim())
+      ?? (byKey ??= keyIndex(index)).get(spellingKey(d)) ?? unseen);
     for (let i = 0; i < n; i++) out[i] = col.codes[i] < 0 ? NaN : map[col.codes[i]];
     return out;
   }
