@@ -192,6 +192,14 @@ describe('importCsvFile: missing values and header problems', () => {
     expect(inf?.message).toMatch(/^2 cells/);
   });
 
+  it('skips a row that repeats the header near the top, so the columns keep their types', async () => {
+    const r = await importText('\ufeffClient,Revenue,Renewed\r\nC1,"€1,200",Yes\r\nClient,Revenue,Renewed\r\nC2,"€950",No\r\nC3,"€2,000",Yes\r\n');
+    expect(r.summary.rows).toBe(3);
+    expect(cells(r.table, 'Revenue')).toEqual([1200, 950, 2000]);
+    expect(col(r.table, 'Renewed').type).toBe('boolean');
+    expect(r.summary.findings.find((x) => x.code === 'repeated_header')?.message).toMatch(/^Line 3 repeats the column names/);
+  });
+
   it('honours custom missing markers', async () => {
     const file = fixture('basic.csv');
     const r = await importCsvFile(file, { naValues: ['', 'basic'] });

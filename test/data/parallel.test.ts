@@ -72,6 +72,19 @@ describe('two-thread import gives exactly the one-thread result', () => {
     expect(r.summary.findings.find((x) => x.code === 'ragged_rows_long')?.message).toContain('line 2502');
   });
 
+  it('skips rows that repeat the header in either half, and says where the first one is', async () => {
+    // two exports pasted together: the second one's header sits in the second half, a third one's later
+    const rows = Array.from({ length: 4000 }, (_, i) => (i === 2600 || i === 3500 ? 'day, amount ,label' : `${i % 28 + 1},${(i * 0.5).toFixed(1)},${i % 2 ? 'yes' : 'no'}`));
+    const f = path.join(dir, 'pasted.csv');
+    fs.writeFileSync(f, 'day,amount,label\n' + rows.join('\n') + '\n');
+    const r = await both(f, 'two-threads');
+    expect(r.summary.rows).toBe(3998);
+    expect(r.table.columns.map((c) => c.type)).toEqual(['numeric', 'numeric', 'boolean']);
+    expect(r.summary.findings.find((x) => x.code === 'repeated_header')?.message).toBe(
+      '2 lines repeat the column names (the first is line 2602), as when files or sheets are pasted together; Augur skipped them.',
+    );
+  });
+
   it('stops both threads when cancelled', async () => {
     const f = path.join(dir, 'cancel.csv');
     fs.writeFileSync(f, 'a,b\n' + Array.from({ length: 400_000 }, (_, i) => `${i},v${i % 13}`).join('\n') + '\n');

@@ -31,6 +31,8 @@ parser
         firstShort: parser.firstShort,
         firstLong: parser.firstLong,
         unterminated: parser.unterminated,
+        headerRows: parser.headerRows,
+        firstHeaderRow: parser.firstHeaderRow,
       },
       transfer,
     );

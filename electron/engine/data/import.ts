@@ -72,8 +72,10 @@ interface Layout {
   /** Records to skip before data: the optional "sep=" line and the header. */
   skipRecords: number;
   header: string[];
+  /** The header row's cells as in the file, trimmed (before names were cleaned). */
+  headerCells: string[];
   headerFindings: Finding[];
-  sample: string[][]; // per data row
+  sample: string[][]; // per data row, without rows that repeat the header
   avgRowBytes: number;
 }
 
@@ -169,12 +171,15 @@ function readLayout(bytes: Buffer, isWholeFile: boolean, encoding: Encoding, fil
     });
   }
   const sampleBytes = scannedTo - pos;
+  const headerCells = rawHeader.map((h) => h.trim());
+  const repeatsHeader = (r: string[]) => r.length >= headerCells.length && headerCells.every((h, k) => r[k].trim() === h);
   return {
     delimiter,
     skipRecords: skipRecords + 1,
     header: names,
+    headerCells,
     headerFindings: findings,
-    sample: records.slice(1),
+    sample: records.slice(1).filter((r) => !repeatsHeader(r)),
     avgRowBytes: Math.max(1, sampleBytes / records.length),
   };
 }
@@ -248,6 +253,7 @@ async function importWith(
     start: src.skip,
     skipRecords: layout.skipRecords,
     estRows,
+    headerCells: layout.headerCells,
   };
   let lastReport = performance.now();
   const report = (bytesRead: number, rowsSoFar: number) => {
@@ -274,7 +280,7 @@ async function importWith(
     throw err;
   }
   throwIfAborted(signal);
-  const { rows, builders, shortRows, longRows, firstShort, firstLong, unterminated } = parsed;
+  const { rows, builders, shortRows, longRows, firstShort, firstLong, unterminated, headerRows, firstHeaderRow } = parsed;
   if (rows === 0) throw new UserError('header_only', `The file "${fileName}" has a header row but no data rows.`, 'Add the data rows below the header and import it again.');
 
   const findings: Finding[] = [...layout.headerFindings];
@@ -284,6 +290,13 @@ async function importWith(
       severity: 'info',
       message: 'This file is not in Unicode (UTF-8), so Augur read it as a Western European Windows file (Windows-1252).',
       suggestion: 'If accented letters look wrong, save the file again as "CSV UTF-8" and import that.',
+    });
+  }
+  if (headerRows) {
+    findings.push({
+      code: 'repeated_header',
+      severity: 'info',
+      message: `${headerRows === 1 ? `Line ${firstHeaderRow} repeats` : `${headerRows.toLocaleString('en-US')} lines repeat`} the column names${headerRows === 1 ? '' : ` (the first is line ${firstHeaderRow})`}, as when files or sheets are pasted together; Augur skipped ${headerRows === 1 ? 'it' : 'them'}.`,
     });
   }
   if (shortRows) {
@@ -399,7 +412,7 @@ function builderFindings(b: ColumnBuilder): Finding[] {
       code: 'infinite_values',
       severity: 'warning',
       column: b.name,
-      message: `${b.infinities.toLocaleString('en-US')} ${b.infinities === 1 ? 'cell' : 'cells'} in "${b.name}" say "infinity", which is not a usable number; Augur treats ${b.infinities === 1 ? 'it' : 'them'} as missing.`,
+      message: `${b.infinities.toLocaleString('en-US')} ${b.infinities === 1 ? 'cell' : 'cells'} in "${b.name}" hold an infinite value (such as "#DIV/0!", "inf" or "∞"), which is not a usable number; Augur treats ${b.infinities === 1 ? 'it' : 'them'} as missing.`,
       suggestion: 'Often this comes from a division by zero in a spreadsheet formula; fix the formula if the value matters.',
     });
   }

@@ -28,6 +28,8 @@ export interface ParseResult {
   firstShort: number;
   firstLong: number;
   unterminated: number[];
+  headerRows: number;
+  firstHeaderRow: number;
 }
 
 interface WorkerDone {
@@ -40,6 +42,8 @@ interface WorkerDone {
   firstShort: number;
   firstLong: number;
   unterminated: number[];
+  headerRows: number;
+  firstHeaderRow: number;
 }
 type WorkerMsg = WorkerDone | { type: 'progress'; bytesRead: number; rows: number } | { type: 'error'; notUtf8: boolean; message: string };
 
@@ -162,6 +166,8 @@ export async function parseWithTwoThreads(
       firstShort: a.shortRows ? a.firstShort : b.firstShort + shift,
       firstLong: a.longRows ? a.firstLong : b.firstLong + shift,
       unterminated: [...a.unterminated, ...b.unterminated.map((l) => l + shift)],
+      headerRows: a.headerRows + b.headerRows,
+      firstHeaderRow: a.headerRows ? a.firstHeaderRow : b.firstHeaderRow + shift,
     };
   } finally {
     await a.close();

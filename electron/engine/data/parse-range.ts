@@ -2,7 +2,7 @@
 // builder, count ragged rows and stray quotes. Used for the whole file, or for one half of it when
 // two threads share the work (see parallel.ts).
 import { CancelledError } from '../util/errors.ts';
-import { NEED_MORE, RecordScanner, UNTERMINATED } from './csv-scanner.ts';
+import { F_ESCAPED, NEED_MORE, RecordScanner, UNTERMINATED } from './csv-scanner.ts';
 import { ColumnBuilder, type ColumnPlan } from './column-builder.ts';
 import { ByteReader, cellDecoder, isValidUtf8, type SourceInfo } from './source.ts';
 import { makeNaSet } from './values.ts';
@@ -27,6 +27,8 @@ export interface RangeSpec {
   skipRecords: number;
   /** Rows to reserve room for. */
   estRows: number;
+  /** The header's cells as in the file (trimmed): a data row repeating them is skipped, not read as data. */
+  headerCells: string[];
 }
 
 export class RangeParser {
@@ -39,6 +41,9 @@ export class RangeParser {
   firstShort = 0;
   firstLong = 0;
   readonly unterminated: number[] = [];
+  /** Rows that repeat the header (files pasted together, exports of several sheets), skipped. */
+  headerRows = 0;
+  firstHeaderRow = 0;
   /** File bytes read so far. */
   bytesRead = 0;
   private skip: number;
@@ -46,6 +51,7 @@ export class RangeParser {
   private readonly nCols: number;
   private readonly checkUtf8: boolean;
   private reader: ByteReader | null = null;
+  private readonly headerBytes: Buffer[];
 
   constructor(private readonly spec: RangeSpec) {
     const na = makeNaSet(spec.naValues);
@@ -55,6 +61,24 @@ export class RangeParser {
     this.nCols = spec.names.length;
     this.skip = spec.skipRecords;
     this.checkUtf8 = spec.src.encoding === 'utf-8' || spec.src.encoding === 'utf-8-bom';
+    // the scanned bytes are UTF-8 (UTF-16 is converted on reading) or Windows-1252 (~Latin-1)
+    this.headerBytes = spec.headerCells.map((h) => Buffer.from(h, spec.src.encoding === 'windows-1252' ? 'latin1' : 'utf8'));
+  }
+
+  /** Whether the record just scanned has the header's cells (spaces around them aside). */
+  private repeatsHeader(buf: Buffer): boolean {
+    const { scanner, headerBytes } = this;
+    if (scanner.n < headerBytes.length) return false;
+    for (let k = 0; k < headerBytes.length; k++) {
+      if (scanner.flags[k] & F_ESCAPED) return false;
+      let s = scanner.starts[k];
+      let e = scanner.ends[k];
+      while (s < e && (buf[s] === 32 || buf[s] === 9)) s++;
+      while (e > s && (buf[e - 1] === 32 || buf[e - 1] === 9)) e--;
+      const h = headerBytes[k];
+      if (e - s !== h.length || buf.compare(h, 0, h.length, s, e) !== 0) return false;
+    }
+    return true;
   }
 
   /**
@@ -126,6 +150,11 @@ export class RangeParser {
       }
       if (this.skip > 0) {
         this.skip--;
+        p = next;
+        continue;
+      }
+      if (this.repeatsHeader(buf)) {
+        if (this.headerRows++ === 0) this.firstHeaderRow = lineHere;
         p = next;
         continue;
       }
