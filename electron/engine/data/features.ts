@@ -589,7 +589,6 @@ export function classWeights(y: Float64Array, k: number): Float64Array | undefin
   return Float64Array.from(y, (c) => per[c]);
 }
 
-/** Level index of each row by its value (`unseen` for values not in `index`; empty -> NaN). */
 /** The same index by spelling key; the first level of a key wins (levels are merged by key when learned). */
 function keyIndex(index: Map<string, number>): Map<string, number> {
   const out = new Map<string, number>();
@@ -597,6 +596,7 @@ function keyIndex(index: Map<string, number>): Map<string, number> {
   return out;
 }
 
+/** Level index of each row by its value (`unseen` for values not in `index`; empty -> NaN). */
 function encodeLevels(col: Column, n: number, index: Map<string, number>, unseen: number): Float64Array {
   const out = new Float64Array(n);
   if (isCoded(col)) {

@@ -65,18 +65,19 @@ export class RangeParser {
     this.headerBytes = spec.headerCells.map((h) => Buffer.from(h, spec.src.encoding === 'windows-1252' ? 'latin1' : 'utf8'));
   }
 
-  /** Whether the record just scanned has the header's cells (spaces around them aside). */
+  /** Whether the record just scanned has the header's cells (spaces around them aside). Runs on every row: plain loops, no native calls. */
   private repeatsHeader(buf: Buffer): boolean {
     const { scanner, headerBytes } = this;
     if (scanner.n < headerBytes.length) return false;
     for (let k = 0; k < headerBytes.length; k++) {
-      if (scanner.flags[k] & F_ESCAPED) return false;
+      const h = headerBytes[k];
       let s = scanner.starts[k];
       let e = scanner.ends[k];
+      if (e - s < h.length || scanner.flags[k] & F_ESCAPED) return false;
       while (s < e && (buf[s] === 32 || buf[s] === 9)) s++;
       while (e > s && (buf[e - 1] === 32 || buf[e - 1] === 9)) e--;
-      const h = headerBytes[k];
-      if (e - s !== h.length || buf.compare(h, 0, h.length, s, e) !== 0) return false;
+      if (e - s !== h.length) return false;
+      for (let i = 0; i < h.length; i++) if (buf[s + i] !== h[i]) return false;
     }
     return true;
   }
