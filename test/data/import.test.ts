@@ -192,6 +192,23 @@ describe('importCsvFile: missing values and header problems', () => {
     expect(inf?.message).toMatch(/^2 cells/);
   });
 
+  it('skips a report title and export lines above the header, with or without trailing separators', async () => {
+    const body = Array.from({ length: 30 }, (_, i) => `K${i};${i % 9};${i % 2 ? 'Pro' : 'Basic'};${i % 3 ? 'No' : 'Yes'}`).join('\n');
+    for (const top of ['Sales report Q1 2024\n\n', 'Sales report Q1 2024;;;\nExported 2024-04-02 by admin;;;\n;;;\n']) {
+      const r = await importText(`${top}Customer;Visits;Plan;Churned\n${body}\n`);
+      expect(r.summary.columns.map((c) => c.name)).toEqual(['Customer', 'Visits', 'Plan', 'Churned']);
+      expect(r.summary.rows).toBe(30);
+      expect(col(r.table, 'Visits').type).toBe('numeric');
+      expect(r.summary.findings.find((f) => f.code === 'title_lines')?.message).toMatch(/^Augur skipped (the line|3 lines) above the column names \("Sales report Q1 2024"/);
+    }
+    // a first row of data is not a title: the file has no header, and the finding says so
+    const numbers = Array.from({ length: 30 }, (_, i) => `${i};${i % 9};${(i * 2.5).toFixed(1)};${i % 3}`).join('\n');
+    const r = await importText(`${numbers}\n`);
+    expect(r.summary.rows).toBe(29);
+    expect(r.summary.findings.map((f) => f.code)).toContain('no_header');
+    expect(r.summary.findings.map((f) => f.code)).not.toContain('title_lines');
+  });
+
   it('skips a row that repeats the header near the top, so the columns keep their types', async () => {
     const r = await importText('\ufeffClient,Revenue,Renewed\r\nC1,"€1,200",Yes\r\nClient,Revenue,Renewed\r\nC2,"€950",No\r\nC3,"€2,000",Yes\r\n');
     expect(r.summary.rows).toBe(3);

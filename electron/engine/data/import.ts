@@ -134,19 +134,22 @@ function readLayout(bytes: Buffer, isWholeFile: boolean, encoding: Encoding, fil
       const recs = recordsFor(d, 50);
       if (recs.length === 0) continue;
       const counts = recs.map((r) => r.length);
-      const headerCount = counts[0];
-      if (headerCount < 2) continue;
-      const agree = counts.filter((c) => c === headerCount).length / counts.length;
+      // the most common field count, not the first row's: a report's title line above the header has one
+      const width = modeOf(counts);
+      if (width < 2) continue;
+      const agree = counts.filter((c) => c === width).length / counts.length;
       // Consistent rows matter most; more columns breaks ties.
-      const score = agree * 1000 + Math.min(headerCount, 999);
+      const score = agree * 1000 + Math.min(width, 999);
       if (agree >= 0.6 && score > best) {
         best = score;
         delimiter = d;
       }
     }
   }
-  const records = recordsFor(delimiter, SAMPLE_ROWS + 1);
-  if (records.length === 0) throw new UserError('empty_file', `The file "${fileName}" has no data in it.`, 'Choose a CSV file that has a header row and data rows.');
+  const scanned = recordsFor(delimiter, SAMPLE_ROWS + 1 + MAX_TITLE_LINES);
+  if (scanned.length === 0) throw new UserError('empty_file', `The file "${fileName}" has no data in it.`, 'Choose a CSV file that has a header row and data rows.');
+  const titleLines = linesAboveHeader(scanned);
+  const records = scanned.slice(titleLines, titleLines + SAMPLE_ROWS + 1);
   const rawHeader = records[0];
   if (rawHeader.length < 2) {
     throw new UserError(
@@ -157,6 +160,14 @@ function readLayout(bytes: Buffer, isWholeFile: boolean, encoding: Encoding, fil
   }
   if (records.length === 1) throw new UserError('header_only', `The file "${fileName}" has a header row but no data rows.`, 'Add the data rows below the header and import it again.');
   const { names, findings } = cleanHeader(rawHeader);
+  if (titleLines) {
+    const first = scanned[0].find((c) => c.trim() !== '')?.trim() ?? '';
+    findings.push({
+      code: 'title_lines',
+      severity: 'info',
+      message: `Augur skipped ${titleLines === 1 ? 'the line' : `${titleLines} lines`} above the column names${first ? ` ("${first.length > 60 ? `${first.slice(0, 57)}…` : first}"${titleLines > 1 ? ', …' : ''})` : ''}, such as a report's title.`,
+    });
+  }
   // A first row of numbers or dates is data, not names: the file probably has no header row.
   const looksLikeData = (h: string) => {
     const t = h.trim();
@@ -175,13 +186,43 @@ function readLayout(bytes: Buffer, isWholeFile: boolean, encoding: Encoding, fil
   const repeatsHeader = (r: string[]) => r.length >= headerCells.length && headerCells.every((h, k) => r[k].trim() === h);
   return {
     delimiter,
-    skipRecords: skipRecords + 1,
+    skipRecords: skipRecords + titleLines + 1,
     header: names,
     headerCells,
     headerFindings: findings,
     sample: records.slice(1).filter((r) => !repeatsHeader(r)),
     avgRowBytes: Math.max(1, sampleBytes / records.length),
   };
+}
+
+/** Lines at the top that are not the header: a report's title, an export date (at most MAX_TITLE_LINES). */
+const MAX_TITLE_LINES = 10;
+
+function modeOf(values: number[]): number {
+  const count = new Map<number, number>();
+  let best = 0;
+  let bestN = 0;
+  for (const v of values) {
+    const n = (count.get(v) ?? 0) + 1;
+    count.set(v, n);
+    if (n > bestN || (n === bestN && v > best)) { best = v; bestN = n; }
+  }
+  return best;
+}
+
+/**
+ * How many leading records are title lines: lines with fewer than half as many filled cells as the
+ * table has columns, above a line that names at least half of them. None when that line looks like
+ * data (numbers, dates): then the file has no header and the findings say so.
+ */
+function linesAboveHeader(records: string[][]): number {
+  const filled = (r: string[]) => r.reduce((n, c) => n + (c.trim() === '' ? 0 : 1), 0);
+  const width = modeOf(records.slice(0, 200).map(filled));
+  let h = 0;
+  while (h < Math.min(MAX_TITLE_LINES, records.length - 2) && filled(records[h]) < Math.max(2, width / 2)) h++;
+  if (h === 0 || filled(records[h]) < Math.max(2, width / 2)) return 0;
+  const dataLike = records[h].filter((c) => c.trim() !== '' && (!Number.isNaN(parseNumber(c.trim())) || !Number.isNaN(parseDateAny(c.trim()))));
+  return dataLike.length >= filled(records[h]) / 2 ? 0 : h;
 }
 
 /** Unique, non-empty, trimmed column names; says what it changed. */
