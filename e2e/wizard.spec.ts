@@ -65,6 +65,29 @@ test('a messy file shows plain-language findings on the Check screen, and a fix 
   expect(pageProblems(page)).toEqual([]);
 });
 
+test('a spreadsheet export with a title line, a pasted-in header and inconsistent spelling reads as the user means it', async ({ page }) => {
+  await openApp(page);
+  await dropFile(page, fixture('excel-export.csv'));
+  // The title line above the names and the second header in the middle are not data.
+  await expect(page.getByTestId('row-count')).toHaveText('160 rows');
+  await expect(page.getByTestId('column-count')).toHaveText('7 columns');
+  await expect(page.getByLabel('Type of column Revenue')).toHaveValue('numeric');
+  await expect(page.getByLabel('Type of column Signed')).toHaveValue('date');
+  await page.getByTestId('to-check').click();
+  await page.getByTestId('target-select').selectOption('Renewed');
+  await expect(page.getByTestId('checking')).toHaveCount(0);
+  const finding = (text: RegExp) => page.getByTestId(/^finding-/).filter({ hasText: text });
+  await expect(finding(/skipped the line above the column names/)).toHaveCount(1);
+  await expect(finding(/Line 84 repeats the column names/)).toHaveCount(1);
+  await expect(finding(/"Region" has values that differ only in capital letters/)).toHaveCount(1);
+  await expect(finding(/"Complained" is either "yes" or empty/)).toHaveCount(1);
+  await expect(finding(/#DIV\/0!/)).toHaveCount(1);
+  // "Yes" and "yes" are one outcome: two classes, and the file is ready to train.
+  await expect(page.getByTestId('ready')).toContainText('160 rows');
+  await shot(page, '03b-check-spreadsheet-export');
+  expect(pageProblems(page)).toEqual([]);
+});
+
 test('a big import shows its progress and can be cancelled', async ({ page }) => {
   // ~40 MB: long enough to watch, generated on the fly rather than stored in the repo.
   const small = fs.readFileSync(fixture('customers-small.csv'), 'utf8').trimEnd().split('\n');
