@@ -209,6 +209,19 @@ describe('importCsvFile: missing values and header problems', () => {
     expect(r.summary.findings.map((f) => f.code)).not.toContain('title_lines');
   });
 
+  it('reads amounts typed with their unit as numbers when the whole column shares the unit', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `${(i * 7) % 23 + 1} kg,${i % 9 === 1 ? '1 day' : `${i % 9} days`},${((i * 37) % 41) * 10}km,${i % 2 ? `${i * 10} g` : `${i / 10} kg`}`);
+    const r = await importText(`weight,delivery,distance,mixed\n${rows.join('\n')}\n`);
+    expect(cells(r.table, 'weight').slice(0, 3)).toEqual([1, 8, 15]);
+    expect(cells(r.table, 'delivery').slice(0, 3)).toEqual([0, 1, 2]);
+    expect(cells(r.table, 'distance').slice(0, 3)).toEqual([0, 370, 330]);
+    // grams and kilograms in one column: adding them up would need a conversion, so it stays as written
+    expect(col(r.table, 'mixed').type).not.toBe('numeric');
+    expect(r.summary.findings.find((f) => f.code === 'numbers_with_unit' && f.column === 'delivery')?.message).toBe(
+      '"delivery" holds numbers followed by a unit (day); Augur reads them as plain numbers.',
+    );
+  });
+
   it('skips a row that repeats the header near the top, so the columns keep their types', async () => {
     const r = await importText('\ufeffClient,Revenue,Renewed\r\nC1,"€1,200",Yes\r\nClient,Revenue,Renewed\r\nC2,"€950",No\r\nC3,"€2,000",Yes\r\n');
     expect(r.summary.rows).toBe(3);

@@ -3,7 +3,7 @@
 // cells it cannot read turns itself into a text column (keeping the values read so far as text).
 import { F_ESCAPED } from './csv-scanner.ts';
 import { ByteDict, NOT_FOUND } from './byte-dict.ts';
-import { isInfinityWord, isMissing, isNumericOnlyMissing, parseDate, parseNumber, type DateFormat, type DecimalMark } from './values.ts';
+import { isInfinityWord, isMissing, isNumericOnlyMissing, parseDate, parseNumber, splitUnit, type DateFormat, type DecimalMark } from './values.ts';
 
 export type StorageKind = 'num' | 'date' | 'str';
 
@@ -24,6 +24,8 @@ export interface ColumnPlan {
   kind: StorageKind;
   decimal?: DecimalMark;
   dateFormat?: DateFormat;
+  /** Numbers typed with this unit after them ("12 kg"), in splitUnit's form; read without it. */
+  unit?: string;
 }
 
 type Decode = (buf: Buffer, s: number, e: number) => string;
@@ -47,6 +49,7 @@ export class ColumnBuilder {
   demotedFrom: StorageKind | null = null;
   nonMissing = 0;
   private readonly decimal: DecimalMark;
+  readonly unit?: string;
   private readonly dateFormat?: DateFormat;
   private readonly isoDates: boolean;
 
@@ -59,6 +62,7 @@ export class ColumnBuilder {
   ) {
     this.kind = plan.kind;
     this.decimal = plan.decimal ?? '.';
+    this.unit = plan.unit;
     this.dateFormat = plan.dateFormat;
     this.isoDates = plan.dateFormat?.order === 'ymd';
     if (this.kind === 'str') this.codes = new Int32Array(capacity);
@@ -140,7 +144,11 @@ export class ColumnBuilder {
       this.infinities++;
       return;
     }
-    const v = parseNumber(t, this.decimal);
+    let v = parseNumber(t, this.decimal);
+    if (v !== v && this.unit) {
+      const u = splitUnit(t);
+      if (u?.unit === this.unit) v = parseNumber(u.number, this.decimal);
+    }
     if (v === v) {
       this.values![row] = v;
       this.nonMissing++;

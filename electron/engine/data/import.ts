@@ -448,6 +448,14 @@ export function toBoolean(name: string, codes: Int32Array, dictionary: string[])
 
 function builderFindings(b: ColumnBuilder): Finding[] {
   const out: Finding[] = [];
+  if (b.unit && b.kind === 'num') {
+    out.push({
+      code: 'numbers_with_unit',
+      severity: 'info',
+      column: b.name,
+      message: `"${b.name}" holds numbers followed by a unit (${b.unit}); Augur reads them as plain numbers.`,
+    });
+  }
   if (b.infinities > 0) {
     out.push({
       code: 'infinite_values',

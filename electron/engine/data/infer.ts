@@ -10,6 +10,7 @@ import {
   isNumericOnlyMissing,
   parseNumber,
   isBooleanVocabulary,
+  splitUnit,
   type DecimalMark,
 } from './values.ts';
 
@@ -34,8 +35,30 @@ export function planColumn(cells: string[], na: Set<string>, delimiter: string):
     const fmt = detectDateFormat(present, delimiter === ';');
     if (fmt) return { kind: 'date', dateFormat: fmt };
   }
-  return { kind: 'str' };
+  return planWithUnit(numberish, delimiter) ?? { kind: 'str' };
 }
+
+/**
+ * Amounts typed with their unit ("12 kg", "3 days"): numbers, when nearly every cell (UNIT_SHARE) has
+ * the same unit and the rest are plain numbers. Mixed units ("500 g", "1.2 kg") stay text: adding them
+ * up would need a conversion Augur cannot be sure of.
+ */
+function planWithUnit(cells: string[], delimiter: string): ColumnPlan | null {
+  const units = new Map<string, number>();
+  const numbers: string[] = [];
+  for (const c of cells) {
+    const u = splitUnit(c);
+    if (u) {
+      units.set(u.unit, (units.get(u.unit) ?? 0) + 1);
+      numbers.push(u.number);
+    } else numbers.push(c);
+  }
+  const [unit, n] = [...units].reduce((a, b) => (b[1] > a[1] ? b : a), ['', 0]);
+  if (n < Math.max(3, UNIT_SHARE * cells.length)) return null;
+  const plan = planColumn(numbers, new Set(), delimiter);
+  return plan.kind === 'num' ? { ...plan, unit } : null;
+}
+const UNIT_SHARE = 0.95;
 
 const ID_NAME = /(^|[^a-z])(id|uuid|guid|key|nr|no|number|code|ref|reference)$|^id[^a-z]|id$/i;
 

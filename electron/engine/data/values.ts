@@ -36,6 +36,18 @@ const CURRENCY = /^[$€£¥₹₩₽¢]|[$€£¥₹₩₽¢]$|^(usd|eur|gbp|ch
  * Accepts "1,234.50", "$1,234", "12 %", "(42)" (accounting negative), "-€3.50" and, with
  * decimal ',' , "1.234,50". Infinity words are not numbers here (callers report them).
  */
+/**
+ * A number followed by a unit word, as people type amounts ("12 kg", "3 days", "450km", "2.5 hrs"):
+ * the unit in its comparable form (lower case, no plural "s", no final dot) and the number's text; null
+ * when the cell is not like that.
+ */
+export function splitUnit(raw: string): { number: string; unit: string } | null {
+  const m = UNIT_SUFFIX.exec(raw);
+  if (!m) return null;
+  return { number: m[1], unit: m[2].toLowerCase().replace(/\.$/, '').replace(/(?<=..)s$/, '') };
+}
+const UNIT_SUFFIX = /^\s*([-+(]?\s*\d[\d.,\s\u00a0']*\)?)\s*([A-Za-zÀ-ÿµ°²³]{1,10}\.?)\s*$/;
+
 export function parseNumber(raw: string, decimal: DecimalMark = '.'): number {
   let s = raw.trim();
   if (s === '') return NaN;
