@@ -63,6 +63,15 @@ describe('checkData: column problems', () => {
     expect(find(rep.findings, 'rare_class')).toBeUndefined();
   });
 
+  it('warns about a totals row at the end that has an outcome, not about one without', async () => {
+    const body = Array.from({ length: 40 }, (_, i) => `S${i},${['North', 'South'][i % 2]},${i % 7},${100 + ((i * 37) % 50) * 3}`).join('\n');
+    const t = await tableOf(`store,region,staff,sales\n${body}\n,Grand Total,120,6340\n`);
+    const f = find(checkData(t, { target: 'sales' }).findings, 'totals_row');
+    expect(f?.message).toBe('Row 41 of 41 looks like a totals row ("Grand Total" in "region"), and Augur would learn from it as one more case.');
+    const noOutcome = await tableOf(`store,region,staff,won\n${body.replace(/,\d+$/gm, (m) => (Number(m.slice(1)) % 2 ? ',yes' : ',no'))}\nTOTAL,,120,\n`);
+    expect(find(checkData(noOutcome, { target: 'won' }).findings, 'totals_row')).toBeUndefined();
+  });
+
   it('offers to use a numbered id column as a number', async () => {
     const t = await tableOf(csv(['day', 'y'], 50, (i) => [i + 1, i % 2]));
     const f = find(checkData(t, { target: 'y' }).findings, 'id_column', 'day')!;

@@ -62,7 +62,11 @@ export function checkData(table: Table, settings: ColumnSettings, importFindings
     });
   }
 
-  if (ta && targetCol) findings.push(...targetFindings(t, targetCol, ta, settings, ignored));
+  if (ta && targetCol) {
+    findings.push(...targetFindings(t, targetCol, ta, settings, ignored));
+    const totals = totalsRow(t, ta.y);
+    if (totals) findings.push(totals);
+  }
   if (targetName === undefined) {
     findings.push({ code: 'no_target', severity: 'info', message: 'Choose the column you want Augur to predict.', suggestion: 'Pick the column with the outcome, for example "churned" or "price".' });
   }
@@ -77,6 +81,32 @@ export function checkData(table: Table, settings: ColumnSettings, importFindings
     canTrain: !blocking,
     ...(blocking ? { blockingReason: blocking.message } : {}),
   };
+}
+
+/** What a spreadsheet's summary row says in its label cell, in the languages of our users' exports. */
+const TOTAL_WORDS = new Set(['total', 'totals', 'grand total', 'sum', 'subtotal', 'sub-total', 'gesamt', 'summe', 'gesamtsumme', 'totaal', 'totale', 'somme', 'suma']);
+
+/**
+ * A summary row at the end of a report ("Total" in its label cell) that has an outcome, so training
+ * would count it as one more customer or order. Rows without an outcome are left out anyway.
+ */
+function totalsRow(t: Table, y: Float64Array): Finding | null {
+  for (let r = t.nRows - 1; r >= Math.max(0, t.nRows - 3); r--) {
+    if (y[r] !== y[r]) continue;
+    for (const c of t.columns) {
+      if (!isCoded(c) || c.codes[r] < 0) continue;
+      const label = c.dictionary[c.codes[r]].trim();
+      if (!TOTAL_WORDS.has(label.toLowerCase())) continue;
+      return {
+        code: 'totals_row',
+        severity: 'warning',
+        column: c.name,
+        message: `Row ${fmt(r + 1)} of ${fmt(t.nRows)} looks like a totals row ("${label}" in "${c.name}"), and Augur would learn from it as one more case.`,
+        suggestion: 'If it adds up the rows above it, delete it from the file and import the file again.',
+      };
+    }
+  }
+  return null;
 }
 
 function respellingFinding(r: Respelling): Finding {
