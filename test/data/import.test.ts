@@ -209,6 +209,13 @@ describe('importCsvFile: missing values and header problems', () => {
     expect(r.summary.findings.map((f) => f.code)).not.toContain('title_lines');
   });
 
+  it('names the two sides of a yes/no column by their most common spelling', async () => {
+    const r = await importText(`n,paid\n${Array.from({ length: 12 }, (_, i) => `${i},${i === 0 ? 'yes' : i % 3 ? 'Yes' : 'No'}`).join('\n')}\n`);
+    const paid = col(r.table, 'paid');
+    expect(paid.type).toBe('boolean');
+    expect(paid.type === 'boolean' && 'labels' in paid ? paid.labels : null).toEqual(['No', 'Yes']);
+  });
+
   it('reads amounts typed with their unit as numbers when the whole column shares the unit', async () => {
     const rows = Array.from({ length: 40 }, (_, i) => `${(i * 7) % 23 + 1} kg,${i % 9 === 1 ? '1 day' : `${i % 9} days`},${((i * 37) % 41) * 10}km,${i % 2 ? `${i * 10} g` : `${i / 10} kg`}`);
     const r = await importText(`weight,delivery,distance,mixed\n${rows.join('\n')}\n`);

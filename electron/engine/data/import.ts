@@ -431,10 +431,14 @@ function finishColumn(b: ColumnBuilder, rows: number): Column {
 /** Recodes a yes/no style column to the boolean layout, keeping the file's own words as labels. */
 export function toBoolean(name: string, codes: Int32Array, dictionary: string[]): Column {
   const map = dictionary.map((v) => parseBoolean(v));
-  // The first spelling seen ("Yes" rather than a later "yes") names each side.
+  // The most common spelling ("Yes" over a few "yes") names each side; ties go to the first seen.
+  const count = new Float64Array(dictionary.length);
+  for (const c of codes) if (c >= 0) count[c]++;
   const labels: string[] = [];
+  const best = [-1, -1];
   dictionary.forEach((v, i) => {
-    if ((map[i] === 0 || map[i] === 1) && labels[map[i]] === undefined) labels[map[i]] = v;
+    const side = map[i];
+    if ((side === 0 || side === 1) && count[i] > best[side]) { labels[side] = v; best[side] = count[i]; }
   });
   labels[0] ??= 'false';
   labels[1] ??= 'true';
