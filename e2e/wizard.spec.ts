@@ -73,6 +73,7 @@ test('a spreadsheet export with a title line, a pasted-in header and inconsisten
   await expect(page.getByTestId('column-count')).toHaveText('7 columns');
   await expect(page.getByLabel('Type of column Revenue')).toHaveValue('numeric');
   await expect(page.getByLabel('Type of column Signed')).toHaveValue('date');
+  await shot(page, '02b-imported-spreadsheet-export');
   await page.getByTestId('to-check').click();
   await page.getByTestId('target-select').selectOption('Renewed');
   await expect(page.getByTestId('checking')).toHaveCount(0);
