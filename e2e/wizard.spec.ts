@@ -152,6 +152,9 @@ test('pick a target, train briefly, see the leaderboard fill and the final sente
   await shot(page, '08-training');
   await expect(page.getByTestId('run-sentence')).not.toBeEmpty({ timeout: 60_000 });
   expect(await page.getByTestId('leaderboard-row').count()).toBeGreaterThan(1);
+  // the count beside the list is every model tried, as the sentence says (the list keeps the best 100)
+  const tried = (await page.getByTestId('tried-count').textContent())!;
+  await expect(page.getByTestId('run-count')).toContainText(`${tried} models tried`);
   await expect(page.getByTestId('score-chart')).toBeVisible();
   await shot(page, '09-trained');
   await page.getByTestId('to-results').click();

@@ -115,6 +115,29 @@ export function formatScore(metric: string, value: number): string {
   return formatNumber(value);
 }
 
+/**
+ * A column of scores (a leaderboard), one string per value: percentages get one or two decimals on every
+ * row when whole percents would show different scores as equal (a dozen models at "91%" ranked apart).
+ */
+export function formatScoreColumn(metric: string, values: number[]): string[] {
+  if (!metricPlain(metric).percent) return values.map((v) => formatScore(metric, v));
+  let txt: string[] = [];
+  for (const digits of [0, 1, 2]) {
+    txt = values.map((v) => (!Number.isFinite(v) ? '–' : digits === 0 ? formatPercent(v) : `${(v * 100).toFixed(digits)}%`));
+    // the first score shown as each text; another score with the same text is a clash
+    const first = new Map<string, number>();
+    let clash = false;
+    values.forEach((v, i) => {
+      if (!Number.isFinite(v)) return;
+      const w = first.get(txt[i]);
+      if (w === undefined) first.set(txt[i], v);
+      else if (w !== v) clash = true;
+    });
+    if (!clash) return txt;
+  }
+  return txt;
+}
+
 /** Chart values on the same scale as formatScore (percent metrics as 0–100). */
 export function scoreForChart(metric: string, value: number): number {
   return metricPlain(metric).percent ? value * 100 : value;

@@ -7,6 +7,7 @@ import {
   formatInt,
   formatPercent,
   formatScore,
+  formatScoreColumn,
   formatShare,
   isCancelledError,
   plural,
@@ -44,6 +45,14 @@ describe('numbers for people', () => {
     expect(formatScore('rmse', 1234.4)).toBe('± 1,234');
     expect(formatScore('r2', 0.72)).toBe('72%');
     expect(formatScore('log_loss', Number.NaN)).toBe('–');
+  });
+
+  it('shows a leaderboard column with as many decimals as it takes to tell different scores apart', () => {
+    expect(formatScoreColumn('roc_auc', [0.9134, 0.8712, Number.NaN])).toEqual(['91%', '87%', '–']);
+    // a dozen models at "91%" ranked apart: one decimal on every row; exact ties stay equal
+    expect(formatScoreColumn('roc_auc', [0.9134, 0.9134, 0.9121, 0.87])).toEqual(['91.3%', '91.3%', '91.2%', '87.0%']);
+    expect(formatScoreColumn('roc_auc', [0.91342, 0.91338, 0.9])).toEqual(['91.34%', '91.34%', '90.00%']);
+    expect(formatScoreColumn('rmse', [1234.4, 1234.6])).toEqual(['± 1,234', '± 1,235']);
   });
 
   it('never wraps tiny fit times into nonsense', async () => {

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { LeaderboardRow } from '../../../shared/api.ts';
-import { formatScore, formatSeconds, metricPlain } from '../format.ts';
+import { formatScoreColumn, formatSeconds, metricPlain } from '../format.ts';
 import { bestOf, sortLeaderboard } from '../store.ts';
 
 const STATUS_WORDS: Record<LeaderboardRow['status'], string> = {
@@ -9,8 +9,9 @@ const STATUS_WORDS: Record<LeaderboardRow['status'], string> = {
   failed: 'could not be trained',
 };
 
-// Models tried so far, best first. Scores are shown in plain terms (86 %, ± 1,234).
-export function Leaderboard({ rows, limit, expandable }: { rows: LeaderboardRow[]; limit?: number; expandable?: boolean }) {
+// Models tried so far, best first. Scores are shown in plain terms (86 %, ± 1,234). `total` counts every
+// model tried when `rows` holds only the best of them (a finished run keeps 100).
+export function Leaderboard({ rows, limit, expandable, total }: { rows: LeaderboardRow[]; limit?: number; expandable?: boolean; total?: number }) {
   const [all, setAll] = useState(false);
   if (rows.length === 0) return <p className="muted empty-board">The first models will appear here within a few seconds.</p>;
   const sorted = sortLeaderboard(rows);
@@ -19,6 +20,8 @@ export function Leaderboard({ rows, limit, expandable }: { rows: LeaderboardRow[
   const metric = best?.metric ?? rows[0].metric;
   const plain = metricPlain(metric);
   const hidden = sorted.length - shown.length;
+  const notKept = Math.max(0, (total ?? sorted.length) - sorted.length);
+  const scores = formatScoreColumn(metric, shown.map((r) => (r.status === 'done' ? r.score : Number.NaN)));
   return (
     <div>
       <div className="table-scroll">
@@ -42,21 +45,22 @@ export function Leaderboard({ rows, limit, expandable }: { rows: LeaderboardRow[
                   {r.id === best?.id && <span className="badge">best</span>}
                   {(STATUS_WORDS[r.status] || r.note) && <div className="board__note">{r.note ?? STATUS_WORDS[r.status]}</div>}
                 </td>
-                <td className="num">{r.status === 'done' ? formatScore(r.metric, r.score) : '–'}</td>
+                <td className="num">{scores[i]}</td>
                 <td className="num">{formatSeconds(r.fitS)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
-      {hidden > 0 && (
+      {hidden + notKept > 0 && (
         <p className="board__more muted">
-          and {hidden} more{' '}
-          {expandable && (
+          and {hidden + notKept} more{' '}
+          {expandable && hidden > 0 && (
             <button type="button" className="link" onClick={() => setAll(true)}>
-              show all
+              {notKept > 0 ? `show the next ${hidden}` : 'show all'}
             </button>
           )}
+          {notKept > 0 && hidden === 0 && '(only the best 100 are kept)'}
         </p>
       )}
     </div>

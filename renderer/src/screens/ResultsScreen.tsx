@@ -60,7 +60,7 @@ export function ResultsScreen() {
       <div className="card">
         <h2 className="card__title">All models tried</h2>
         <p className="muted">{plain.hint}</p>
-        <Leaderboard rows={run.leaderboard} limit={15} expandable />
+        <Leaderboard rows={run.leaderboard} limit={15} expandable total={run.modelsTried} />
       </div>
 
       <div className="upcoming-note muted" data-testid="upcoming">

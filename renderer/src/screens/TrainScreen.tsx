@@ -1,7 +1,7 @@
 import { Leaderboard } from '../components/Leaderboard.tsx';
 import { ProgressBar } from '../components/ProgressBar.tsx';
 import { lazy, Suspense } from 'react';
-import { formatDuration, formatEta, formatScore, metricPlain, plural } from '../format.ts';
+import { formatDuration, formatEta, formatInt, formatScore, metricPlain, plural } from '../format.ts';
 import { BUDGET_SECONDS, CUSTOM_MAX_S, CUSTOM_MIN_S, bestOf, useAugur, type BudgetChoice } from '../store.ts';
 
 // recharts is most of the bundle: load it only when a chart is about to be drawn.
@@ -21,6 +21,8 @@ export function TrainScreen() {
   const trials = useAugur((s) => s.trials);
   const history = useAugur((s) => s.history);
   const metric = run?.metric ?? bestOf(trials)?.metric ?? trials[0]?.metric;
+  // a finished run keeps only its best 100 rows; the count is of every model tried
+  const tried = live ? Math.max(live.trialsDone, trials.length) : (run?.modelsTried ?? trials.length);
 
   return (
     <section className="screen" aria-labelledby="train-title">
@@ -36,8 +38,8 @@ export function TrainScreen() {
       {(live || trials.length > 0) && (
         <div className="grid-2">
           <div className="card">
-            <h2 className="card__title">Models tried {trials.length > 0 && <span className="count">{trials.length}</span>}</h2>
-            <Leaderboard rows={trials} limit={10} />
+            <h2 className="card__title">Models tried {tried > 0 && <span className="count" data-testid="tried-count">{formatInt(tried)}</span>}</h2>
+            <Leaderboard rows={trials} limit={10} total={tried} />
           </div>
           <div className="card">
             <h2 className="card__title">Progress of the search</h2>
@@ -143,7 +145,7 @@ function RunDone() {
         {run.sentence}
       </p>
       {run.note && <p className="muted">{run.note}</p>}
-      <p className="muted">
+      <p className="muted" data-testid="run-count">
         {plural(run.modelsTried, 'model')} tried in {formatDuration(run.elapsedS)}{run.cancelled && !run.note ? ' before you stopped the search' : ''}.
       </p>
       <div className="actions">
