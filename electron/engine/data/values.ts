@@ -32,11 +32,6 @@ const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 const CURRENCY = /^[$€£¥₹₩₽¢]|[$€£¥₹₩₽¢]$|^(usd|eur|gbp|chf|cad|aud|jpy|sek|nok|dkk)\s*|\s*(usd|eur|gbp|chf|cad|aud|jpy|sek|nok|dkk|kr)$/i;
 
 /**
- * A number as a person or a spreadsheet wrote it, or NaN when the cell is not a number.
- * Accepts "1,234.50", "$1,234", "12 %", "(42)" (accounting negative), "-€3.50" and, with
- * decimal ',' , "1.234,50". Infinity words are not numbers here (callers report them).
- */
-/**
  * A number followed by a unit word, as people type amounts ("12 kg", "3 days", "450km", "2.5 hrs"):
  * the unit in its comparable form (lower case, no plural "s", no final dot) and the number's text; null
  * when the cell is not like that.
@@ -48,6 +43,11 @@ export function splitUnit(raw: string): { number: string; unit: string } | null 
 }
 const UNIT_SUFFIX = /^\s*([-+(]?\s*\d[\d.,\s\u00a0']*\)?)\s*([A-Za-zÀ-ÿµ°²³]{1,10}\.?)\s*$/;
 
+/**
+ * A number as a person or a spreadsheet wrote it, or NaN when the cell is not a number.
+ * Accepts "1,234.50", "$1,234", "12 %", "(42)" (accounting negative), "-€3.50" and, with
+ * decimal ',' , "1.234,50". Infinity words are not numbers here (callers report them).
+ */
 export function parseNumber(raw: string, decimal: DecimalMark = '.'): number {
   let s = raw.trim();
   if (s === '') return NaN;
