@@ -80,6 +80,16 @@ describe('checkData: column problems', () => {
     expect(find(checkData(t, { target: 'y', typeOverrides: { day: 'numeric' } }).findings, 'id_column', 'day')).toBeUndefined();
   });
 
+  it('refuses in one sentence to treat a column of words as a number, instead of showing it as empty', async () => {
+    const t = await tableOf(csv(['weight', 'zip', 'y'], 40, (i) => [i % 2 ? `${i * 10} g` : `${i / 10} kg`, String(i).padStart(5, '0'), i % 3 ? 'a' : 'b']));
+    const rep = checkData(t, { target: 'y', typeOverrides: { weight: 'numeric' } });
+    expect(find(rep.findings, 'not_numbers')?.message).toBe('Most values in "weight" are not numbers ("0 kg", "10 g", "0.2 kg"), so Augur cannot use it as a number.');
+    expect(find(rep.findings, 'all_missing', 'weight')).toBeUndefined();
+    expect(rep.canTrain).toBe(false);
+    // codes with leading zeros are numbers when the user says so
+    expect(find(checkData(t, { target: 'y', typeOverrides: { zip: 'numeric' } }).findings, 'not_numbers')).toBeUndefined();
+  });
+
   it('counts duplicate rows', async () => {
     const t = await tableOf(csv(['a', 'b', 'y'], 100, (i) => [i % 90, `v${i % 90}`, i % 2]));
     const rep = checkData(t, { target: 'y' });

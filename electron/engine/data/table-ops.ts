@@ -99,10 +99,39 @@ export function stringAt(col: Column): (row: number) => string | null {
 }
 
 /** The column as another type, for a user's override ("this number is really a category"). */
+/**
+ * A text column's values as numbers for a user who set its type to "Number"; refuses in one sentence when
+ * most of them are not numbers, which would otherwise leave a column that looks empty.
+ */
+function readableNumbers(col: Column): Float64Array {
+  const values = numericView(col);
+  if (!isCoded(col) || col.type === 'boolean') return values;
+  let present = 0;
+  const unread: string[] = [];
+  let nUnread = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (col.codes[i] < 0) continue;
+    present++;
+    if (values[i] !== values[i]) {
+      nUnread++;
+      const t = col.dictionary[col.codes[i]];
+      if (unread.length < 3 && !unread.includes(t)) unread.push(t);
+    }
+  }
+  if (nUnread > 0.5 * present) {
+    throw new UserError(
+      'not_numbers',
+      `Most values in "${col.name}" are not numbers (${unread.map((t) => `"${t}"`).join(', ')}), so Augur cannot use it as a number.`,
+      'Set its type back to what Augur read, or fix the values in the file.',
+    );
+  }
+  return values;
+}
+
 export function convertColumn(col: Column, to: ColumnType): Column {
   if (col.type === to) return col;
   const n = isCoded(col) ? col.codes.length : col.values.length;
-  if (to === 'numeric') return { name: col.name, type: 'numeric', values: numericView(col) };
+  if (to === 'numeric') return { name: col.name, type: 'numeric', values: readableNumbers(col) };
   if (to === 'date') {
     if (!isCoded(col)) return { name: col.name, type: 'date', values: col.values };
     const map = Float64Array.from(col.dictionary, (d) => parseDateAny(d));
