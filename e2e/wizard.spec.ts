@@ -89,6 +89,23 @@ test('a spreadsheet export with a title line, a pasted-in header and inconsisten
   expect(pageProblems(page)).toEqual([]);
 });
 
+test('a column of words set to "Number" is refused in words, with a button that puts its type back', async ({ page }) => {
+  await openApp(page);
+  await dropFile(page, fixture('customers-small.csv'));
+  await page.getByLabel('Type of column plan').selectOption('numeric');
+  await page.getByTestId('to-check').click();
+  await page.getByTestId('target-select').selectOption('churned');
+  await expect(page.getByTestId('checking')).toHaveCount(0);
+  await expect(page.getByTestId('blocker')).toContainText('Fix the problem marked below first.');
+  const problem = page.getByTestId('finding-error');
+  await expect(problem).toContainText('Most values in "plan" are not numbers ("Basic", "Premium", "Standard")');
+  await shot(page, '04b-check-words-as-number');
+  await problem.getByRole('button', { name: 'Read it as categories again' }).click();
+  await expect(page.getByTestId('ready')).toBeVisible();
+  await expect(page.getByTestId('finding-error')).toHaveCount(0);
+  expect(pageProblems(page)).toEqual([]);
+});
+
 test('a big import shows its progress and can be cancelled', async ({ page }) => {
   // ~40 MB: long enough to watch, generated on the fly rather than stored in the repo.
   const small = fs.readFileSync(fixture('customers-small.csv'), 'utf8').trimEnd().split('\n');

@@ -86,6 +86,7 @@ describe('checkData: column problems', () => {
     expect(find(rep.findings, 'not_numbers')?.message).toBe('Most values in "weight" are not numbers ("0 kg", "10 g", "0.2 kg"), so Augur cannot use it as a number.');
     expect(find(rep.findings, 'all_missing', 'weight')).toBeUndefined();
     expect(rep.canTrain).toBe(false);
+    expect(find(rep.findings, 'not_numbers', 'weight')?.actions).toEqual([{ kind: 'set_type', column: 'weight', type: 'text', label: 'Read it as text again' }]);
     // codes with leading zeros are numbers when the user says so
     expect(find(checkData(t, { target: 'y', typeOverrides: { zip: 'numeric' } }).findings, 'not_numbers')).toBeUndefined();
   });

@@ -18,14 +18,26 @@ const ignore = (column: string, label = 'Leave this column out'): FindingAction 
 export const MIN_ROWS_TO_TRAIN = 10;
 export const FEW_ROWS_WARNING = 100;
 
+const TYPE_WORDS: Record<Column['type'], string> = {
+  numeric: 'numbers', date: 'dates', categorical: 'categories', boolean: 'yes / no', text: 'text', id: 'an identifier',
+};
+
 export function checkData(table: Table, settings: ColumnSettings, importFindings: Finding[] = []): DataReport {
   const findings: Finding[] = [...importFindings];
+  // One column's type at a time, so a type that does not fit its values is reported on that column
+  // with a button that puts back the type Augur read.
   let t = table;
-  try {
-    t = applyTypeOverrides(table, settings.typeOverrides);
-  } catch (err) {
-    if (!(err instanceof UserError)) throw err;
-    findings.push({ code: err.code, severity: 'error', message: err.message, suggestion: err.suggestion });
+  for (const [name, type] of Object.entries(settings.typeOverrides ?? {})) {
+    try {
+      t = applyTypeOverrides(t, { [name]: type });
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      const read = table.columns.find((c) => c.name === name)?.type;
+      findings.push({
+        code: err.code, severity: 'error', column: name, message: err.message, suggestion: err.suggestion,
+        ...(read ? { actions: [{ kind: 'set_type', column: name, type: read, label: `Read it as ${TYPE_WORDS[read]} again` }] } : {}),
+      });
+    }
   }
   const ignored = new Set(settings.ignore ?? []);
   const folded = foldSpellings(t);

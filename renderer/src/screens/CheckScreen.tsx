@@ -14,8 +14,10 @@ export function CheckScreen() {
   const setTarget = useAugur((s) => s.setTarget);
   const goTo = useAugur((s) => s.goTo);
   const locked = useAugur((s) => !!s.train);
-  // The blocking reason is already said once, prominently; don't repeat it in the list.
-  const findings = (report?.findings ?? []).filter((f) => report?.canTrain || f.message !== report?.blockingReason);
+  // The blocking reason is said once, prominently: in the banner, or in the list when it comes with a fix.
+  const blocking = report && !report.canTrain ? report.findings.find((f) => f.message === report.blockingReason) : undefined;
+  const fixable = !!blocking?.actions?.length;
+  const findings = (report?.findings ?? []).filter((f) => report?.canTrain || fixable || f.message !== report?.blockingReason);
 
   return (
     <section className="screen" aria-labelledby="check-title">
@@ -55,7 +57,7 @@ export function CheckScreen() {
         {checking && <p className="muted" data-testid="checking">Checking your data…</p>}
         {!checking && report && !report.canTrain && (
           <div className="blocker" role="status" data-testid="blocker">
-            <strong>Not ready to train yet.</strong> {report.blockingReason ?? 'Fix the problems marked below first.'}
+            <strong>Not ready to train yet.</strong> {fixable ? 'Fix the problem marked below first.' : (report.blockingReason ?? 'Fix the problems marked below first.')}
           </div>
         )}
         {!checking && report?.canTrain && (
