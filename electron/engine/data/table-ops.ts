@@ -98,7 +98,6 @@ export function stringAt(col: Column): (row: number) => string | null {
   return (r) => (col.values[r] === col.values[r] ? String(col.values[r]) : null);
 }
 
-/** The column as another type, for a user's override ("this number is really a category"). */
 /**
  * A text column's values as numbers for a user who set its type to "Number"; refuses in one sentence when
  * most of them are not numbers, which would otherwise leave a column that looks empty.
@@ -128,6 +127,7 @@ function readableNumbers(col: Column): Float64Array {
   return values;
 }
 
+/** The column as another type, for a user's override ("this number is really a category"). */
 export function convertColumn(col: Column, to: ColumnType): Column {
   if (col.type === to) return col;
   const n = isCoded(col) ? col.codes.length : col.values.length;
