@@ -43,6 +43,24 @@ describe('checkData: column problems', () => {
     expect(rep.canTrain).toBe(true);
   });
 
+  it('names the words of a text column that go with the outcome, and says when its common words do not', async () => {
+    const t = await tableOf(
+      csv(['note', 'y'], 300, (i, r) => {
+        const late = r() < 0.3;
+        return [`${late ? 'paid late' : 'paid'} ${r() < 0.5 ? 'by card' : 'by transfer'} ref ${i}`, r() < (late ? 0.8 : 0.2) ? 'yes' : 'no'];
+      }),
+    );
+    const note = (target?: string) => find(checkData(t, { target }).findings, 'high_cardinality_text', 'note')?.suggestion;
+    expect(note('y')).toMatch(/^Augur learns from the words in it that go with the outcome \("late"\)\./);
+    // before a target is chosen, its common words are what it has
+    expect(note()).toMatch(/^Augur learns from its most common words \("transfer", "card", "late"\)\./);
+    // a note whose words are all unrelated to the outcome: said so, not "not common enough"
+    const noise = await tableOf(csv(['note', 'y'], 300, (i, r) => [`${r() < 0.5 ? 'by card' : 'by transfer'} ref ${i}`, r() < 0.5 ? 'yes' : 'no']));
+    expect(find(checkData(noise, { target: 'y' }).findings, 'high_cardinality_text', 'note')?.suggestion).toMatch(
+      /^Augur leaves it out: none of its common words \("(card|transfer)", "(card|transfer)"\) goes with the outcome clearly enough to help/,
+    );
+  });
+
   it('says a "yes or blank" column is used through whether it is filled in, not that it cannot help', async () => {
     const t = await tableOf(csv(['followup', 'rare_blank', 'x', 'y'], 200, (i, r) => [i % 3 === 0 ? 'yes' : '', i === 7 ? '' : 'A', Math.round(r() * 100), r() < 0.5 ? 'yes' : 'no']));
     const rep = checkData(t, { target: 'y' });

@@ -102,6 +102,25 @@ describe('prepareTraining', () => {
     expect(() => FeatureEncoder.fromJSON(json)).toThrow(/damaged/);
   });
 
+  it('keeps only the words of free text that go with the outcome, for classes and for amounts', async () => {
+    // Titles decide the outcome; first names are common but unrelated to it (noise on a small file).
+    const titles = ['Mr.', 'Mrs.', 'Miss', 'Master'];
+    const firsts = ['William', 'John', 'Mary', 'Anna', 'George', 'Henry'];
+    let s = 7;
+    const r = () => ((s = (s * 48271) % 2147483647) / 2147483647);
+    const rows = Array.from({ length: 400 }, (_, i) => {
+      const t = i % 4;
+      return `"Surname${i}, ${titles[t]} ${firsts[Math.floor(r() * 6)]}",${r() < (t === 0 ? 0.15 : 0.7) ? 'yes' : 'no'}`;
+    });
+    const table = await tableOf('name,y\n' + rows.join('\n'));
+    const p = prepareTraining(table, { target: 'y' });
+    expect(p.dataset.features.map((f) => f.name)).toEqual(['name contains "master"', 'name contains "miss"', 'name contains "mr"', 'name contains "mrs"']);
+    // Amounts: "premium" raises the price, "blue" and "red" do not.
+    const notes = Array.from({ length: 300 }, (_, i) => `${i % 3 === 0 ? 'premium ' : ''}${r() < 0.5 ? 'blue' : 'red'} item ${i},${(i % 3 === 0 ? 100 : 60) + Math.round(r() * 40)}`);
+    const priced = prepareTraining(await tableOf('note,price\n' + notes.join('\n')), { target: 'price' });
+    expect(priced.dataset.features.map((f) => f.name)).toEqual(['note contains "premium"']);
+  });
+
   it('gives values that several rows share (a ticket bought together) their own category, which survives a save and reload', async () => {
     // Tickets: most passengers have their own, some share one with family; the shared ones say who travelled together.
     const rows = Array.from({ length: 120 }, (_, i) => `${i % 5},${i < 24 ? `T-${100 + (i >> 2)}` : `T-${500 + i}`},${i % 2 ? 'yes' : 'no'}`);

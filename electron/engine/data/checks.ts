@@ -4,6 +4,7 @@ import type { ColumnSettings, DataReport, Finding, FindingAction, TargetInfo, Ta
 import { UserError } from '../util/errors.ts';
 import { isCoded, type Column, type Table } from './table.ts';
 import { applyTypeOverrides } from './table-ops.ts';
+import type { Outcome } from './association.ts';
 import { analyzeTarget, findTargetColumn, type TargetAnalysis } from './target.ts';
 import { filledIsLearnable, IMBALANCE_RATIO_FOR_WEIGHTS, isFeatureType, textUseSentence } from './features.ts';
 import { checkLeak, leakContext } from './leakage.ts';
@@ -60,9 +61,11 @@ export function checkData(table: Table, settings: ColumnSettings, importFindings
     }
   }
 
+  // Text columns' words are chosen by the outcome, as training will choose them.
+  const outcome: Outcome | undefined = ta && target ? { y: ta.y, task: target.task, nClasses: target.classes?.length ?? 1 } : undefined;
   for (const col of t.columns) {
     if (col === targetCol || ignored.has(col.name)) continue;
-    findings.push(...columnFindings(col, t.nRows));
+    findings.push(...columnFindings(col, t.nRows, outcome));
   }
   const dup = duplicateRows(t);
   if (dup > 0) {
@@ -133,7 +136,7 @@ function respellingFinding(r: Respelling): Finding {
   };
 }
 
-function columnFindings(col: Column, n: number): Finding[] {
+function columnFindings(col: Column, n: number, outcome?: Outcome): Finding[] {
   const out: Finding[] = [];
   const name = col.name;
   let missing = 0;
@@ -205,7 +208,7 @@ function columnFindings(col: Column, n: number): Finding[] {
       severity: 'info',
       column: name,
       message: `"${name}" is free text or has too many different values (${fmt(col.dictionary.length)}) to learn from as categories.`,
-      suggestion: `${textUseSentence(col, n)} If it holds a few repeated labels, mark it as a category.`,
+      suggestion: `${textUseSentence(col, n, outcome)} If it holds a few repeated labels, mark it as a category.`,
       actions: [{ kind: 'set_type', column: name, type: 'categorical', label: 'Treat as categories' }],
     });
   } else if (col.type === 'categorical' && col.dictionary.length > 200) {

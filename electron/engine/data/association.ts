@@ -1,0 +1,150 @@
+// Whether a yes/no property of rows (a word in a note) goes with the outcome beyond chance, as a
+// p-value: a chi-square test of the property × class table for classes, a Mann–Whitney rank test for
+// amounts (ranks, so one huge amount cannot decide it). Used to keep free-text words that carry
+// signal and leave out the many that only add noise on small files (first names in a name column).
+import type { Task } from '../../../shared/api.ts';
+
+export interface Outcome {
+  /** Class index (classification) or value (regression) per row; NaN = no outcome, skipped. */
+  y: Float64Array;
+  task: Task;
+  nClasses: number;
+}
+
+/** A test set up once for an outcome over chosen rows, then asked about many properties of those rows. */
+export class PresenceTest {
+  /** Positions (into the constructor's `rows`) of the rows that have an outcome. */
+  readonly kept: Int32Array;
+  private readonly y: Float64Array;
+  private readonly ranks: Float64Array | null = null;
+  /** Mann–Whitney: the variance factor with ties, (N+1) - Σ(t³-t)/(N(N-1)). */
+  private readonly tieFactor: number = 0;
+  private readonly classTotals: Float64Array | null = null;
+
+  /** `rows`: which rows of `outcome.y` the properties describe, in order; rows without an outcome are dropped. */
+  constructor(
+    private readonly outcome: Outcome,
+    rows: ArrayLike<number>,
+  ) {
+    const kept: number[] = [];
+    for (let i = 0; i < rows.length; i++) if (outcome.y[rows[i]] === outcome.y[rows[i]]) kept.push(i);
+    this.kept = Int32Array.from(kept);
+    this.y = Float64Array.from(kept, (i) => outcome.y[rows[i]]);
+    const n = this.y.length;
+    if (outcome.task === 'regression') {
+      const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => this.y[a] - this.y[b]);
+      this.ranks = new Float64Array(n);
+      let ties = 0;
+      for (let s = 0; s < n; ) {
+        let e = s + 1;
+        while (e < n && this.y[order[e]] === this.y[order[s]]) e++;
+        const mid = (s + e + 1) / 2; // ranks are 1-based
+        for (let k = s; k < e; k++) this.ranks[order[k]] = mid;
+        const t = e - s;
+        ties += t * t * t - t;
+        s = e;
+      }
+      this.tieFactor = n > 1 ? n + 1 - ties / (n * (n - 1)) : 0;
+    } else {
+      this.classTotals = new Float64Array(outcome.nClasses);
+      for (const c of this.y) this.classTotals[c]++;
+    }
+  }
+
+  /**
+   * p-values that each of `m` properties is unrelated to the outcome, in one pass over the rows:
+   * `propsOf(k)` lists the properties (0..m-1, each once) that row k of the constructor's `rows` has.
+   */
+  pValues(m: number, propsOf: (k: number) => ArrayLike<number>): Float64Array {
+    const n = this.y.length;
+    const k = this.classTotals?.length ?? 1;
+    const count = new Float64Array(m);
+    // per property: rows with it by class (classification) or their rank sum (regression)
+    const stat = new Float64Array(m * k);
+    for (let j = 0; j < n; j++) {
+      const props = propsOf(this.kept[j]);
+      const at = this.ranks ? -1 : this.y[j];
+      for (let q = 0; q < props.length; q++) {
+        const w = props[q];
+        count[w]++;
+        if (at < 0) stat[w] += this.ranks![j];
+        else stat[w * k + at]++;
+      }
+    }
+    return Float64Array.from({ length: m }, (_, w) => this.pOne(count[w], stat.subarray(w * k, w * k + k)));
+  }
+
+  private pOne(n1: number, stat: Float64Array): number {
+    const n = this.y.length;
+    const n0 = n - n1;
+    if (n1 === 0 || n0 === 0) return 1;
+    if (this.ranks) {
+      const u = stat[0] - (n1 * (n1 + 1)) / 2;
+      const variance = ((n1 * n0) / 12) * this.tieFactor;
+      if (!(variance > 0)) return 1;
+      const z = (u - (n1 * n0) / 2) / Math.sqrt(variance);
+      return chiSquareSurvival(z * z, 1); // two-sided normal tail
+    }
+    const totals = this.classTotals!;
+    let chi2 = 0;
+    let df = -1;
+    for (let c = 0; c < totals.length; c++) {
+      if (totals[c] === 0) continue;
+      df++;
+      const e1 = (totals[c] * n1) / n;
+      const e0 = totals[c] - e1;
+      chi2 += (stat[c] - e1) ** 2 / e1 + (totals[c] - stat[c] - e0) ** 2 / e0;
+    }
+    return df > 0 ? chiSquareSurvival(chi2, df) : 1;
+  }
+}
+
+/** P(X ≥ x) for a chi-square variable with `df` degrees of freedom: the regularized upper gamma Q(df/2, x/2). */
+export function chiSquareSurvival(x: number, df: number): number {
+  if (!(x > 0)) return 1;
+  return gammaQ(df / 2, x / 2);
+}
+
+/** Regularized upper incomplete gamma Q(a, x): a series below a+1, a continued fraction above (Numerical Recipes §6.2). */
+function gammaQ(a: number, x: number): number {
+  const lnFront = a * Math.log(x) - x - lnGamma(a);
+  if (x < a + 1) {
+    let term = 1 / a;
+    let sum = term;
+    for (let k = 1; k < 500 && Math.abs(term) > Math.abs(sum) * 1e-15; k++) {
+      term *= x / (a + k);
+      sum += term;
+    }
+    return Math.max(0, 1 - sum * Math.exp(lnFront));
+  }
+  // Lentz's method for the continued fraction
+  const tiny = 1e-300;
+  let b = x + 1 - a;
+  let c = 1 / tiny;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 500; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = b + an / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-15) break;
+  }
+  return Math.exp(lnFront) * h;
+}
+
+/** ln Γ(a) for a > 0 (Lanczos approximation, g = 7). */
+function lnGamma(a: number): number {
+  if (a < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * a)) - lnGamma(1 - a);
+  const g = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const z = a - 1;
+  let s = g[0];
+  for (let i = 1; i < 9; i++) s += g[i] / (z + i);
+  const t = z + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(s);
+}
