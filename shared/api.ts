@@ -29,7 +29,7 @@ export interface ColumnSummary {
   type: ColumnType;
   /** Cells that were empty or a missing marker. */
   missing: number;
-  /** Distinct non-missing values (capped count is fine for huge columns). */
+  /** Distinct non-missing values (capped count is fine for huge columns); category spellings that differ only in capitals or spaces count once. */
   unique: number;
   /** A few non-missing example values as they appeared in the file. */
   examples: string[];

@@ -216,6 +216,12 @@ describe('importCsvFile: missing values and header problems', () => {
     expect(paid.type === 'boolean' && 'labels' in paid ? paid.labels : null).toEqual(['No', 'Yes']);
   });
 
+  it('counts a category\'s spellings that differ only in capitals or spaces as one value, as training will', async () => {
+    const body = Array.from({ length: 30 }, (_, i) => `${['North', 'north', 'NORTH ', 'South', 'East'][i % 5]},${i}`).join('\n');
+    const r = await importText(`region,x\n${body}\n`);
+    expect(r.summary.columns.find((c) => c.name === 'region')).toMatchObject({ type: 'categorical', unique: 3 });
+  });
+
   it('reads amounts typed with their unit as numbers when the whole column shares the unit', async () => {
     const rows = Array.from({ length: 40 }, (_, i) => `${(i * 7) % 23 + 1} kg,${i % 9 === 1 ? '1 day' : `${i % 9} days`},${((i * 37) % 41) * 10}km,${i % 2 ? `${i * 10} g` : `${i / 10} kg`}`);
     const r = await importText(`weight,delivery,distance,mixed\n${rows.join('\n')}\n`);

@@ -1,5 +1,6 @@
 // Per-column facts for the import screen: missing count, distinct values, examples, range.
 import type { ColumnSummary } from '../../../shared/api.ts';
+import { spellingKey } from './spelling.ts';
 import { isCoded, type Column } from './table.ts';
 import { isMissing } from './values.ts';
 
@@ -51,15 +52,14 @@ export function summarizeColumn(col: Column, sampleCells: string[], na: Set<stri
   if (isCoded(col)) {
     let missing = 0;
     const seen = new Uint8Array(col.dictionary.length);
-    let unique = 0;
     for (let i = 0; i < col.codes.length; i++) {
       const c = col.codes[i];
       if (c < 0) missing++;
-      else if (!seen[c]) {
-        seen[c] = 1;
-        unique++;
-      }
+      else seen[c] = 1;
     }
+    // Categories are counted as Augur will use them: spellings of one value (see spelling.ts) are one.
+    const used = col.dictionary.filter((_, c) => seen[c]);
+    const unique = col.type === 'categorical' ? new Set(used.map(spellingKey)).size : used.length;
     return { name: col.name, type: col.type, missing, unique, examples };
   }
   let missing = 0;
