@@ -47,6 +47,9 @@ test('a messy file shows plain-language findings on the Check screen, and a fix 
   await expect(finding(/customer_id/)).toHaveCount(1);
   await expect(finding(/\b12 rows\b.*(cop(y|ies)|duplicate)/i)).toHaveCount(1);
   await expect(finding(/email/)).not.toHaveCount(0);
+  // Incomes with "unknown" in a few cells are still numbers, and the finding says what was left empty.
+  await expect(page.getByTestId('roles-table').getByRole('row', { name: /income/ })).toContainText('Number');
+  await expect(finding(/5 cells in "income" say "unknown"/)).toHaveCount(1);
   // Every finding is a sentence for people: no codes, no stack traces.
   for (const text of await page.getByTestId(/^finding-/).locator('.finding__message').allTextContents()) {
     expect(text).toMatch(/^\S.*[.!?)]$/);

@@ -192,6 +192,33 @@ describe('importCsvFile: missing values and header problems', () => {
     expect(inf?.message).toMatch(/^2 cells/);
   });
 
+  it('reads "unknown" and "n.a." in a column of numbers as empty and says so, but keeps "unknown" as a category value', async () => {
+    const body = Array.from({ length: 200 }, (_, i) => {
+      const income = i % 25 === 3 ? 'Unknown' : i % 40 === 7 ? 'n.a.' : String(30000 + i * 250);
+      return `${income},${['admin', 'unknown', 'services'][i % 3]}`;
+    });
+    const r = await importText(`income,job\n${body.join('\n')}\n`);
+    expect(col(r.table, 'income').type).toBe('numeric');
+    expect(cells(r.table, 'income')[3]).toBeNaN();
+    expect(cells(r.table, 'income')[4]).toBe(31000);
+    expect(r.summary.columns.find((c) => c.name === 'income')!.missing).toBe(13);
+    expect(r.summary.findings.find((f) => f.code === 'not_known_values')?.message).toBe(
+      '13 cells in "income" say "Unknown" or "n.a." instead of a number; Augur treats them as empty.',
+    );
+    expect(r.summary.findings.find((f) => f.code === 'unreadable_values')).toBeUndefined();
+    expect(cells(r.table, 'job').slice(0, 3)).toEqual(['admin', 'unknown', 'services']);
+  });
+
+  it('puts "-" and "unknown" back as written when a column of numbers turns out to be text', async () => {
+    // the words come after the rows Augur samples to plan the column, so it starts as numbers
+    const body = Array.from({ length: 3000 }, (_, i) => (i === 2 ? '-' : i === 5 ? 'unknown' : i < 2500 ? String(i % 9) : ['small', 'large'][i % 2]));
+    const r = await importText(`size,x\n${body.map((v, i) => `${v},${i}`).join('\n')}\n`);
+    expect(col(r.table, 'size').type).toBe('categorical');
+    expect(cells(r.table, 'size').slice(0, 6)).toEqual(['0', '1', '-', '3', '4', 'unknown']);
+    expect(r.summary.findings.map((f) => f.code)).toContain('mixed_values');
+    expect(r.summary.findings.find((f) => f.code === 'not_known_values')).toBeUndefined();
+  });
+
   it('skips a report title and export lines above the header, with or without trailing separators', async () => {
     const body = Array.from({ length: 30 }, (_, i) => `K${i};${i % 9};${i % 2 ? 'Pro' : 'Basic'};${i % 3 ? 'No' : 'Yes'}`).join('\n');
     for (const top of ['Sales report Q1 2024\n\n', 'Sales report Q1 2024;;;\nExported 2024-04-02 by admin;;;\n;;;\n']) {

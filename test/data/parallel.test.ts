@@ -54,6 +54,24 @@ describe('two-thread import gives exactly the one-thread result', () => {
     expect(r.summary.findings.map((x) => x.code)).toEqual(expect.arrayContaining(['ragged_rows_short', 'unreadable_values', 'mixed_values']));
   });
 
+  it('with "unknown" in a column of numbers in both halves, and in one that turns to text only in the second', async () => {
+    const n = 6000;
+    const rows = Array.from({ length: n }, (_, i) => {
+      const amount = i % 300 === 11 ? 'unknown' : i % 500 === 13 ? '-' : (i * 2.5).toFixed(1);
+      const size = i % 700 === 5 ? 'Unknown' : i > n * 0.8 && i % 4 === 0 ? 'large' : String(i % 5);
+      return [i, amount, size].join(',');
+    });
+    const f = path.join(dir, 'unknown.csv');
+    fs.writeFileSync(f, 'id,amount,size\n' + rows.join('\n') + '\n');
+    const r = await both(f, 'two-threads');
+    expect(r.table.columns[1].type).toBe('numeric');
+    expect(r.summary.findings.find((x) => x.code === 'not_known_values')?.message).toMatch(/^20 cells in "amount" say "unknown"/);
+    // the first half read "Unknown" as an empty number; the text column keeps it as written
+    expect(r.table.columns[2].type).toBe('categorical');
+    const size = values(r.table)[2];
+    expect([size[5], size[705], size[5605]]).toEqual(['Unknown', 'Unknown', 'Unknown']);
+  });
+
   it('when the middle of the file falls inside a quoted value with line breaks', async () => {
     // Every record is one long quoted note full of line breaks, so the split guess lands inside quotes.
     const note = '"' + Array.from({ length: 40 }, (_, k) => `line ${k}, more text`).join('\n') + '"';

@@ -3,7 +3,7 @@
 // cells it cannot read turns itself into a text column (keeping the values read so far as text).
 import { F_ESCAPED } from './csv-scanner.ts';
 import { ByteDict, NOT_FOUND } from './byte-dict.ts';
-import { isInfinityWord, isMissing, isNumericOnlyMissing, parseDate, parseNumber, splitUnit, type DateFormat, type DecimalMark } from './values.ts';
+import { isInfinityWord, isMissing, isNotKnownWord, isNumericOnlyMissing, parseDate, parseNumber, splitUnit, type DateFormat, type DecimalMark } from './values.ts';
 
 export type StorageKind = 'num' | 'date' | 'str';
 
@@ -17,7 +17,21 @@ export interface BuilderState {
   infinities: number;
   bad: { row: number; text: string }[];
   badCount: number;
+  markers: MarkerCells;
   demotedFrom: StorageKind | null;
+}
+
+/**
+ * Cells of a numeric column that hold a marker meaning "no value" there but a value in text ("-",
+ * "unknown"): missing while the column is numeric, put back as written if it turns to text.
+ */
+export interface MarkerCells {
+  rows: number[];
+  /** Index into `texts` per row. */
+  which: number[];
+  texts: string[];
+  /** Cells that hold a word ("unknown", "n.a."), which the import reports; dashes and dots go unsaid. */
+  words: number;
 }
 
 export interface ColumnPlan {
@@ -46,6 +60,7 @@ export class ColumnBuilder {
   /** Cells a numeric/date column could not read (kept as missing while few). */
   bad: { row: number; text: string }[] = [];
   badCount = 0;
+  markers: MarkerCells = { rows: [], which: [], texts: [], words: 0 };
   demotedFrom: StorageKind | null = null;
   nonMissing = 0;
   private readonly decimal: DecimalMark;
@@ -133,9 +148,15 @@ export class ColumnBuilder {
   }
 
   private addNumberText(t: string, row: number): void {
-    if (isMissing(t, this.na) || isNumericOnlyMissing(t)) {
+    if (isMissing(t, this.na)) {
       this.values![row] = NaN;
       this.missing++;
+      return;
+    }
+    if (isNumericOnlyMissing(t)) {
+      this.values![row] = NaN;
+      this.missing++;
+      addMarker(this.markers, row, t.trim());
       return;
     }
     if (isInfinityWord(t)) {
@@ -191,6 +212,8 @@ export class ColumnBuilder {
     this.values = null;
     this.codes = new Int32Array(old.length);
     const badAt = new Map(this.bad.map((b) => [b.row, b.text]));
+    const m = this.markers;
+    m.rows.forEach((r, k) => badAt.set(r, m.texts[m.which[k]]));
     this.missing = 0;
     for (let r = 0; r < rows; r++) {
       const v = old[r];
@@ -204,6 +227,7 @@ export class ColumnBuilder {
     this.bad = [];
     this.badCount = 0;
     this.infinities = 0;
+    this.markers = { rows: [], which: [], texts: [], words: 0 };
   }
 
   /** Plain data (typed arrays can be transferred) for sending a builder's result between threads. */
@@ -218,6 +242,7 @@ export class ColumnBuilder {
       infinities: this.infinities,
       bad: this.bad,
       badCount: this.badCount,
+      markers: this.markers,
       demotedFrom: this.demotedFrom,
     };
   }
@@ -241,8 +266,9 @@ export class ColumnBuilder {
         for (let i = 0; i < rowsB; i++) codes[rowsA + i] = bc[i] < 0 ? -1 : map[bc[i]];
         this.missing += b.missing;
       } else {
-        // The other side kept numbers or dates: write them as text, and its unreadable cells as they were.
+        // The other side kept numbers or dates: write them as text, and its unreadable and marker cells as they were.
         const badAt = new Map(b.bad.map((x) => [x.row, x.text]));
+        b.markers.rows.forEach((r, k) => badAt.set(r, b.markers.texts[b.markers.which[k]]));
         const v = b.values!;
         for (let i = 0; i < rowsB; i++) {
           const t = badAt.get(i);
@@ -259,6 +285,7 @@ export class ColumnBuilder {
     this.badCount += b.badCount;
     // Each side kept all its unreadable cells (fewer than MAX_BAD_KEPT), so demoting stays exact.
     for (const x of b.bad) this.bad.push({ row: x.row + rowsA, text: x.text });
+    b.markers.rows.forEach((r, k) => addMarker(this.markers, r + rowsA, b.markers.texts[b.markers.which[k]]));
     // The same rule as while reading: many unreadable cells make the column text.
     if (this.bad.length >= MAX_BAD_KEPT || this.badCount > 2 + this.nonMissing * 0.005) this.demote(rowsA + rowsB);
   }
@@ -278,6 +305,14 @@ export class ColumnBuilder {
     }
     return code;
   }
+}
+
+function addMarker(m: MarkerCells, row: number, text: string): void {
+  let k = m.texts.indexOf(text);
+  if (k < 0) k = m.texts.push(text) - 1;
+  m.rows.push(row);
+  m.which.push(k);
+  if (isNotKnownWord(text)) m.words++;
 }
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16];

@@ -12,7 +12,7 @@ import { canParallelize, parseWithTwoThreads, type ParseResult } from './paralle
 import type { ColumnBuilder, ColumnPlan } from './column-builder.ts';
 import { cellDecoder, readHead, sniffSource, type Encoding, type SourceInfo } from './source.ts';
 import { planColumn, typeOfNumColumn, typeOfStrColumn } from './infer.ts';
-import { makeNaSet, parseBoolean, parseDateAny, parseNumber } from './values.ts';
+import { isNotKnownWord, makeNaSet, parseBoolean, parseDateAny, parseNumber } from './values.ts';
 import { summarizeColumn } from './summary.ts';
 
 export interface ImportOptions {
@@ -467,6 +467,16 @@ function builderFindings(b: ColumnBuilder): Finding[] {
       column: b.name,
       message: `${b.infinities.toLocaleString('en-US')} ${b.infinities === 1 ? 'cell' : 'cells'} in "${b.name}" hold an infinite value (such as "#DIV/0!", "inf" or "∞"), which is not a usable number; Augur treats ${b.infinities === 1 ? 'it' : 'them'} as missing.`,
       suggestion: 'Often this comes from a division by zero in a spreadsheet formula; fix the formula if the value matters.',
+    });
+  }
+  if (b.kind === 'num' && b.markers.words > 0) {
+    const said = b.markers.texts.filter(isNotKnownWord).slice(0, 3).map((t) => `"${t}"`).join(' or ');
+    const n = b.markers.words;
+    out.push({
+      code: 'not_known_values',
+      severity: 'info',
+      column: b.name,
+      message: `${n.toLocaleString('en-US')} ${n === 1 ? 'cell' : 'cells'} in "${b.name}" ${n === 1 ? 'says' : 'say'} ${said} instead of a number; Augur treats ${n === 1 ? 'it' : 'them'} as empty.`,
     });
   }
   if (b.badCount > 0) {

@@ -6,6 +6,11 @@
 export const DEFAULT_NA_VALUES = ['', 'na', 'n/a', '#n/a', 'nan', 'null', 'none', 'nil', '?', '(blank)', 'missing'];
 /** Extra markers that mean "no value" only in a column that is otherwise numeric. */
 export const NUMERIC_ONLY_NA = ['-', '--', '.', '—', '–'];
+/**
+ * Words for "not known" that mean "no value" in a column that is otherwise numeric (compared
+ * case-insensitively). In a category column they stay a value: "unknown" is a real answer there.
+ */
+const NOT_KNOWN_WORDS = new Set(['unknown', 'unk', 'not known', 'not available', 'n.a.', 'n.a', 'tbd', 'k.a.', 'k. a.', 'unbekannt', 'inconnu', 'desconocido', 'sconosciuto', 'onbekend']);
 const INFINITY_WORDS = new Set(['inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity', '#div/0!', '∞']);
 
 export function makeNaSet(naValues?: string[]): Set<string> {
@@ -19,7 +24,13 @@ export function isMissing(s: string, na: Set<string>): boolean {
 }
 
 export function isNumericOnlyMissing(s: string): boolean {
-  return NUMERIC_ONLY_NA.includes(s.trim());
+  const t = s.trim();
+  return NUMERIC_ONLY_NA.includes(t) || isNotKnownWord(t);
+}
+
+/** "unknown", "n.a.", "unbekannt" …: see NOT_KNOWN_WORDS. */
+export function isNotKnownWord(s: string): boolean {
+  return NOT_KNOWN_WORDS.has(s.trim().toLowerCase());
 }
 
 export function isInfinityWord(s: string): boolean {
