@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkData } from '../../electron/engine/data/checks.ts';
 import type { Finding } from '../../shared/api.ts';
-import { tableOf } from './helpers.ts';
+import { keptWords } from '../../electron/engine/data/features.ts';
+import { cells, tableOf } from './helpers.ts';
 
 /** A seeded pseudo-random generator so the generated tables are the same every run. */
 function rng(seed: number): () => number {
@@ -134,6 +135,26 @@ describe('checkData: column problems', () => {
     for (const c of ['contact', 'mobile', 'full_name', 'home', 'card']) expect(find(rep.findings, 'pii', c), c).toBeTruthy();
     expect(find(rep.findings, 'pii', 'spend')).toBeUndefined();
     expect(find(rep.findings, 'pii', 'contact')!.message).toContain('e-mail');
+  });
+
+  it('says which words of a names column it learns from when they go with the outcome, and why one might leave them out', async () => {
+    const titles = ['Mr.', 'Mrs.', 'Miss', 'Master'];
+    const last = ['Smith', 'Brown', 'Jones', 'Miller', 'Davis', 'Wilson', 'Taylor', 'Clark', 'Hall', 'Young', 'King', 'Wright', 'Scott', 'Green', 'Baker', 'Adams', 'Nelson', 'Hill', 'Moore', 'Allen'];
+    const first = ['John', 'Mary', 'Anna', 'George', 'Henry', 'Alice', 'Peter', 'Laura', 'James', 'Emma', 'Karl', 'Rosa'];
+    const t = await tableOf(
+      csv(['passenger_name', 'fare', 'survived'], 300, (i, r) => [
+        `"${last[Math.floor(r() * 20)]}, ${titles[i % 4]} ${first[Math.floor(r() * 12)]} ${String.fromCharCode(65 + Math.floor(r() * 26))}."`,
+        Math.round(r() * 80),
+        r() < [0.1, 0.9, 0.7, 0.95][i % 4] ? 1 : 0, // by title: Mr., Mrs., Miss, Master
+      ]),
+    );
+    const f = find(checkData(t, { target: 'survived' }).findings, 'pii', 'passenger_name')!;
+    expect(f.message).toBe('"passenger_name" seems to hold people\'s names. Augur learns from the words in it that go with the outcome ("master", "mr", "mrs").');
+    expect(keptWords(t.columns[0], t.nRows, { y: Float64Array.from(cells(t, 'survived') as number[]), task: 'binary', nClasses: 2 })).toEqual(['master', 'mr', 'mrs']); // not "miss" (0.7 against 0.66 overall), nor any first name
+    expect(f.suggestion).toMatch(/^Leave it out if the model should not use these words: they can stand for things like sex, age or family\./);
+    expect(f.actions?.[0]).toMatchObject({ kind: 'ignore_column', column: 'passenger_name' });
+    // before an outcome is chosen: the plain warning
+    expect(find(checkData(t, {}).findings, 'pii', 'passenger_name')!.message).toBe('"passenger_name" seems to hold people\'s names, which identify people and rarely help a prediction.');
   });
 
   it('warns about dates in the future and far-out numbers', async () => {

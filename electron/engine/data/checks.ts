@@ -6,7 +6,7 @@ import { isCoded, type Column, type Table } from './table.ts';
 import { applyTypeOverrides } from './table-ops.ts';
 import type { Outcome } from './association.ts';
 import { analyzeTarget, findTargetColumn, type TargetAnalysis } from './target.ts';
-import { filledIsLearnable, IMBALANCE_RATIO_FOR_WEIGHTS, isFeatureType, textUseSentence } from './features.ts';
+import { filledIsLearnable, IMBALANCE_RATIO_FOR_WEIGHTS, isFeatureType, keptWords, quoteSome, sharedValues, textUseSentence } from './features.ts';
 import { checkLeak, leakContext } from './leakage.ts';
 import { detectPii, PII_WORDS } from './pii.ts';
 import { foldSpellings, type Respelling } from './spelling.ts';
@@ -220,12 +220,22 @@ function columnFindings(col: Column, n: number, outcome?: Outcome): Finding[] {
     });
   }
   if (pii) {
+    // Words in them can go with the outcome ("Mr." and "Mrs." in names); then say what is used, and why one might not want it.
+    const words = col.type === 'text' && outcome ? keptWords(col, n, outcome) : [];
+    const privacy = '(Augur works only on this computer and never sends your data anywhere.)';
     out.push({
       code: 'pii',
       severity: 'warning',
       column: name,
-      message: `"${name}" seems to hold ${PII_WORDS[pii]}, which identify people and rarely help a prediction.`,
-      suggestion: 'Leave it out of the model. (Augur works only on this computer and never sends your data anywhere.)',
+      ...(words.length
+        ? {
+            message: `"${name}" seems to hold ${PII_WORDS[pii]}. Augur learns from the words in it that go with the outcome (${quoteSome(words)})${sharedValues(col, n).length ? ' and from the values several rows share' : ''}.`,
+            suggestion: `Leave it out if the model should not use these words: they can stand for things like sex, age or family. ${privacy}`,
+          }
+        : {
+            message: `"${name}" seems to hold ${PII_WORDS[pii]}, which identify people and rarely help a prediction.`,
+            suggestion: `Leave it out of the model. ${privacy}`,
+          }),
       actions: [ignore(name)],
     });
   }

@@ -342,7 +342,7 @@ export function sharedValues(col: Column, n: number): string[] {
 
 /** The word features of a text column, when some word is worth learning from (see chooseWords). */
 function learnWords(col: Column, n: number, outcome?: Outcome): FeatureSource | null {
-  const words = chooseWords(col, n, outcome).kept;
+  const words = keptWords(col, n, outcome);
   return words.length ? { kind: 'words', column: col.name, words } : null;
 }
 
@@ -385,21 +385,30 @@ function chooseWords(col: Column, n: number, outcome?: Outcome): { common: strin
   return { common, kept: common.filter((_, i) => p[i] < WORD_ALPHA / common.length).slice(0, MAX_WORDS) };
 }
 
+/** The words of a text column a model learns from (see chooseWords). */
+export function keptWords(col: Column, n: number, outcome?: Outcome): string[] {
+  return chooseWords(col, n, outcome).kept;
+}
+
+/** Up to three values in quotes, with "…" when there are more. */
+export function quoteSome(xs: string[]): string {
+  return xs.slice(0, 3).map((w) => `"${w}"`).join(', ') + (xs.length > 3 ? ', …' : '');
+}
+
 /** "Augur learns from …" for a free-text column: its common words and shared values (a few named) and/or whether it is filled in. */
 export function textUseSentence(col: Column, n: number, outcome?: Outcome): string {
   const { common, kept: words } = col.type === 'text' ? chooseWords(col, n, outcome) : { common: [], kept: [] };
   const shared = col.type === 'text' ? sharedValues(col, n) : [];
   const filled = learnFilled(col, n) !== null;
-  const quote = (xs: string[]) => xs.slice(0, 3).map((w) => `"${w}"`).join(', ') + (xs.length > 3 ? ', …' : '');
   const uses: string[] = [];
-  if (words.length) uses.push(outcome ? `the words in it that go with the outcome (${quote(words)})` : `its most common words (${quote(words)})`);
-  if (shared.length) uses.push(`the values several rows share (${quote(shared)})`);
+  if (words.length) uses.push(outcome ? `the words in it that go with the outcome (${quoteSome(words)})` : `its most common words (${quoteSome(words)})`);
+  if (shared.length) uses.push(`the values several rows share (${quoteSome(shared)})`);
   if (uses.length) {
     if (filled) uses.push('whether it is filled in');
     return `Augur learns from ${uses.length > 1 ? `${uses.slice(0, -1).join(', ')} and ${uses[uses.length - 1]}` : uses[0]}.`;
   }
   const why = outcome && common.length
-    ? `none of its common words (${quote(common)}) goes with the outcome clearly enough to help, and no value is shared by enough rows`
+    ? `none of its common words (${quoteSome(common)}) goes with the outcome clearly enough to help, and no value is shared by enough rows`
     : 'no word or value in it is common enough to learn from';
   return filled ? `Augur learns only from whether it is filled in: ${why}.` : `Augur leaves it out: ${why}.`;
 }
