@@ -190,3 +190,15 @@ export function isCancelledError(err: unknown): boolean {
   if (code === 'cancelled' || code === 'CANCELLED' || code === 'CancelledError') return true;
   return !!err && typeof err === 'object' && 'name' in err && (err as { name: unknown }).name === 'CancelledError';
 }
+
+/**
+ * The line under a shortened leaderboard: how many more models there are and, when a finished run kept
+ * only its best, that it did. With `canExpand` the "show all" link follows it.
+ */
+export function moreModelsLine(hidden: number, notKept: number, kept: number, canExpand: boolean): string {
+  const more = `and ${formatInt(hidden + notKept)} more`;
+  if (notKept === 0) return canExpand ? `${more} ` : more;
+  const keeps = `Augur keeps the best ${formatInt(kept)} of the ${formatInt(kept + notKept)} models`;
+  if (hidden === 0) return `${more}, not kept: ${keeps}.`;
+  return canExpand ? `${more}. ${keeps}: ` : `${more}. ${keeps}.`;
+}

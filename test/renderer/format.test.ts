@@ -10,6 +10,7 @@ import {
   formatScoreColumn,
   formatShare,
   isCancelledError,
+  moreModelsLine,
   plural,
 } from '../../renderer/src/format.ts';
 
@@ -60,6 +61,15 @@ describe('numbers for people', () => {
     expect(formatSeconds(0.02)).toBe('< 0.1 s');
     expect(formatSeconds(3.25)).toBe('3.3 s');
     expect(formatSeconds(75)).toBe('1 min 15 s');
+  });
+});
+
+describe('the line under a shortened leaderboard', () => {
+  it('says how many more there are and, when a run kept only its best, that the rest cannot be shown', () => {
+    expect(moreModelsLine(74, 0, 89, true)).toBe('and 74 more ');
+    expect(moreModelsLine(86, 61, 101, true)).toBe('and 147 more. Augur keeps the best 101 of the 162 models: ');
+    expect(moreModelsLine(0, 61, 101, true)).toBe('and 61 more, not kept: Augur keeps the best 101 of the 162 models.');
+    expect(moreModelsLine(91, 1180, 101, false)).toBe('and 1,271 more. Augur keeps the best 101 of the 1,281 models.');
   });
 });
 

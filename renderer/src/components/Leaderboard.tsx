@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { LeaderboardRow } from '../../../shared/api.ts';
-import { formatScoreColumn, formatSeconds, metricPlain } from '../format.ts';
+import { formatScoreColumn, formatSeconds, metricPlain, moreModelsLine } from '../format.ts';
 import { bestOf, sortLeaderboard } from '../store.ts';
 
 const STATUS_WORDS: Record<LeaderboardRow['status'], string> = {
@@ -53,14 +53,13 @@ export function Leaderboard({ rows, limit, expandable, total }: { rows: Leaderbo
         </table>
       </div>
       {hidden + notKept > 0 && (
-        <p className="board__more muted">
-          and {hidden + notKept} more{' '}
+        <p className="board__more muted" data-testid="board-more">
+          {moreModelsLine(hidden, notKept, sorted.length, expandable === true)}
           {expandable && hidden > 0 && (
             <button type="button" className="link" onClick={() => setAll(true)}>
-              {notKept > 0 ? `show the next ${hidden}` : 'show all'}
+              {notKept > 0 ? 'show them all' : 'show all'}
             </button>
           )}
-          {notKept > 0 && hidden === 0 && '(only the best 100 are kept)'}
         </p>
       )}
     </div>
