@@ -96,6 +96,16 @@ describe('runAutoML', () => {
     expect(res.summary.best.score).toBeGreaterThan(0.8);
   });
 
+  it('ranks by the score the user chose and says the result in the outcome\'s own units', async () => {
+    const amounts = prepareTraining(syntheticTable(400, 7, 'regression'), { target: 'bought' });
+    const s = (await runAutoML(amounts, { budgetS: 30, workUnits: 3, seed: 3, workers: 0, families: ['linear'], metric: 'mae' })).summary;
+    expect(s.metric).toBe('mae');
+    expect(s.lowerIsBetter).toBe(true);
+    expect(s.leaderboard.every((r) => r.metric === 'mae')).toBe(true);
+    expect(s.leaderboard[0].score).toBe(Math.min(...s.leaderboard.map((r) => r.score)));
+    expect(s.sentence).toMatch(/^The best model's predictions of “bought” are typically off by [\d.,]+; always guessing the average would be off by [\d.,]+\.$/);
+  });
+
   it('refuses a metric that does not fit the task, in one sentence', async () => {
     await expect(runAutoML(prepared(), { budgetS: 2, workers: 0, metric: 'rmse' })).rejects.toThrow(/does not fit a binary task/);
   });

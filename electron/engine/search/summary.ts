@@ -54,7 +54,7 @@ export function describeQuality(
   let sentence: string;
   if (task.task === 'regression') {
     const mae = m('mae');
-    sentence = `Its predictions are typically off by ${formatNumber(mae)} (MAE); always guessing the average would be off by ${formatNumber(ref.mae!)}.`;
+    sentence = `The best model's predictions of “${target.name}” are typically off by ${formatNumber(mae)}; always guessing the average would be off by ${formatNumber(ref.mae!)}.`;
     quality.push(
       { label: 'Typical error (MAE)', value: formatNumber(mae), explanation: `On average a prediction misses the true ${target.name} by this much.` },
       { label: 'Error with big misses counted more (RMSE)', value: formatNumber(m('rmse')), explanation: 'Like the typical error, but large misses weigh more; lower is better.' },
