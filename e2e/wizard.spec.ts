@@ -196,8 +196,14 @@ test('stopping a long training keeps the best model found so far', async ({ page
   await expect(page.getByTestId('task-amount')).toHaveAttribute('aria-checked', 'true');
   await page.getByTestId('to-train').click();
   await page.getByTestId('budget-quick').click();
+  // The user asks for the smallest average error instead of the default; the leaderboard ranks by it.
+  await expect(page.getByTestId('metric-select')).toHaveValue('rmse');
+  await page.getByTestId('metric-select').selectOption({ label: 'The smallest average error' });
+  await expect(page.getByTestId('metric-hint')).toContainText('on average');
+  await shot(page, '11b-train-goal');
   await page.getByTestId('start-training').click();
   await expect(page.getByTestId('leaderboard-row').nth(1)).toBeVisible();
+  await expect(page.getByTestId('leaderboard').locator('thead')).toContainText('Average error');
   await page.getByTestId('cancel-training').click();
   await expect(page.getByTestId('run-sentence')).toBeVisible({ timeout: 20_000 });
   await expect(page.getByTestId('run-done')).toContainText(/stopped/i);

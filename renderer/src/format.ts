@@ -106,6 +106,29 @@ export function metricPlain(metric: string): MetricPlain {
   return METRICS[metric] ?? { label: 'Score', hint: `Model score (${metric}).`, percent: false };
 }
 
+/** One way to decide which model is best, in words: the engine's metric name and what it favours. */
+export interface Goal {
+  metric: string;
+  title: string;
+}
+
+/** What the user may ask the search to optimise, by task; the first is the default and the recommended one. */
+export function goalsFor(task: Task): Goal[] {
+  if (task === 'regression') {
+    return [
+      { metric: 'rmse', title: 'Small errors, with big misses counting extra (recommended)' },
+      { metric: 'mae', title: 'The smallest average error' },
+      { metric: 'r2', title: 'Explaining most of the ups and downs' },
+    ];
+  }
+  return [
+    { metric: 'roc_auc', title: 'Putting likely cases first (recommended)' },
+    { metric: 'log_loss', title: 'Confidence you can trust' },
+    { metric: 'accuracy', title: 'The most right answers' },
+    { metric: 'f1_macro', title: 'Every answer counts the same, however rare' },
+  ];
+}
+
 /** A score as shown to users: "87%" for AUC/accuracy, "± 1,234" for errors. */
 export function formatScore(metric: string, value: number): string {
   if (!Number.isFinite(value)) return '–';

@@ -17,7 +17,7 @@ import type {
   RunSummary,
   Task,
 } from '../../shared/api.ts';
-import { errorMessage, isCancelledError } from './format.ts';
+import { errorMessage, goalsFor, isCancelledError } from './format.ts';
 
 export type Step = 'import' | 'check' | 'train' | 'results' | 'export' | 'monitor';
 export type BudgetChoice = 'quick' | 'better' | 'best' | 'custom';
@@ -64,6 +64,8 @@ export interface AugurState {
 
   budget: BudgetChoice;
   customS: number;
+  /** The score that decides which model is best, when the user chose one (see goalsFor); else the task's default. */
+  metric?: string;
   train?: TrainLive;
   trials: LeaderboardRow[];
   /** Best validation score so far, for the chart: seconds since start -> score. Kept after the run. */
@@ -85,6 +87,9 @@ export interface AugurState {
   runCheck(): Promise<void>;
   setBudget(choice: BudgetChoice, customS?: number): void;
   budgetSeconds(): number;
+  setMetric(metric: string): void;
+  /** The metric the next run optimises: the user's choice when it fits the task, else the task's default. */
+  chosenMetric(): string | undefined;
   startTraining(): Promise<void>;
   cancelTraining(): Promise<void>;
 }
@@ -359,6 +364,17 @@ export function createAugurStore(getBridge: () => AugurBridge, { now = () => Dat
         set({ budget: choice, ...(customS !== undefined ? { customS } : {}) });
       },
 
+      setMetric(metric) {
+        set({ metric });
+      },
+
+      chosenMetric() {
+        const task = get().report?.target?.task;
+        if (!task) return undefined;
+        const goals = goalsFor(task);
+        return goals.find((g) => g.metric === get().metric)?.metric ?? goals[0].metric;
+      },
+
       budgetSeconds() {
         const { budget, customS } = get();
         if (budget !== 'custom') return BUDGET_SECONDS[budget];
@@ -385,6 +401,7 @@ export function createAugurStore(getBridge: () => AugurBridge, { now = () => Dat
             target: settings.target,
             datasetId: dataset.datasetId,
             budgetS,
+            metric: get().chosenMetric(),
             jobId,
           });
           if (get().train?.jobId !== jobId) return;

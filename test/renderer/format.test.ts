@@ -9,6 +9,7 @@ import {
   formatScore,
   formatScoreColumn,
   formatShare,
+  goalsFor,
   isCancelledError,
   moreModelsLine,
   plural,
@@ -61,6 +62,14 @@ describe('numbers for people', () => {
     expect(formatSeconds(0.02)).toBe('< 0.1 s');
     expect(formatSeconds(3.25)).toBe('3.3 s');
     expect(formatSeconds(75)).toBe('1 min 15 s');
+  });
+});
+
+describe('what the search may optimise', () => {
+  it('offers the task\'s default first, and only scores that fit the task', () => {
+    expect(goalsFor('binary').map((g) => g.metric)).toEqual(['roc_auc', 'log_loss', 'accuracy', 'f1_macro']);
+    expect(goalsFor('multiclass')[0].title).toMatch(/recommended/);
+    expect(goalsFor('regression').map((g) => g.metric)).toEqual(['rmse', 'mae', 'r2']);
   });
 });
 

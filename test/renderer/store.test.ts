@@ -231,6 +231,28 @@ describe('train', () => {
   });
 });
 
+describe('what makes a model the best', () => {
+  it('sends the chosen score to the engine, and the task\'s default when the choice does not fit the task', async () => {
+    const { store, last, tick } = await imported();
+    store.getState().setTarget('churn');
+    last('checkData').resolve({ rows: 2000, findings: [], canTrain: true, target: { name: 'churn', task: 'binary' } });
+    await tick();
+    expect(store.getState().chosenMetric()).toBe('roc_auc');
+    store.getState().setMetric('f1_macro');
+    void store.getState().startTraining();
+    expect(last('train').args.metric).toBe('f1_macro');
+    last('train').reject({ code: 'cancelled', message: 'Stopped.' });
+    await tick();
+    // an amount to predict has no "balanced hit rate": its default is used
+    store.getState().setTarget('age');
+    last('checkData').resolve({ rows: 2000, findings: [], canTrain: true, target: { name: 'age', task: 'regression' } });
+    await tick();
+    expect(store.getState().chosenMetric()).toBe('rmse');
+    void store.getState().startTraining();
+    expect(last('train').args.metric).toBe('rmse');
+  });
+});
+
 describe('a flood of live events', () => {
   it('is applied in a few batches, not one re-render per trial', async () => {
     vi.useFakeTimers();

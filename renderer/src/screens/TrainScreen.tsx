@@ -1,7 +1,7 @@
 import { Leaderboard } from '../components/Leaderboard.tsx';
 import { ProgressBar } from '../components/ProgressBar.tsx';
 import { lazy, Suspense } from 'react';
-import { formatDuration, formatEta, formatInt, formatScore, metricPlain, plural } from '../format.ts';
+import { formatDuration, formatEta, formatInt, formatScore, goalsFor, metricPlain, plural } from '../format.ts';
 import { BUDGET_SECONDS, CUSTOM_MAX_S, CUSTOM_MIN_S, bestOf, useAugur, type BudgetChoice } from '../store.ts';
 
 // recharts is most of the bundle: load it only when a chart is about to be drawn.
@@ -99,6 +99,7 @@ function BudgetPicker() {
           <span className="budget__words">Between {CUSTOM_MIN_S} s and 24 h</span>
         </div>
       </div>
+      <GoalPicker />
       <div className="actions">
         <button type="button" className="btn btn--primary btn--big" disabled={!canTrain} onClick={() => void start()} data-testid="start-training">
           {run ? 'Train again' : 'Start training'} ({formatDuration(seconds)})
@@ -106,6 +107,29 @@ function BudgetPicker() {
         <span className="muted">You can stop at any time and keep the best model found so far.</span>
       </div>
     </div>
+  );
+}
+
+// Which score decides the best model: the task's default unless the user asks for another.
+function GoalPicker() {
+  const task = useAugur((s) => s.report?.target?.task);
+  const metric = useAugur((s) => s.chosenMetric());
+  const setMetric = useAugur((s) => s.setMetric);
+  if (!task || !metric) return null;
+  return (
+    <label className="field goal">
+      <span className="field__label">What makes a model the best?</span>
+      <select value={metric} onChange={(e) => setMetric(e.target.value)} data-testid="metric-select">
+        {goalsFor(task).map((g) => (
+          <option key={g.metric} value={g.metric}>
+            {g.title}
+          </option>
+        ))}
+      </select>
+      <span className="muted" data-testid="metric-hint">
+        {metricPlain(metric).hint}
+      </span>
+    </label>
   );
 }
 
