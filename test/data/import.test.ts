@@ -192,12 +192,12 @@ describe('importCsvFile: missing values and header problems', () => {
     expect(inf?.message).toMatch(/^2 cells/);
   });
 
-  it('reads "unknown" and "n.a." in a column of numbers as empty and says so, but keeps "unknown" as a category value', async () => {
+  it('reads "unknown" and "n.a." in a column of numbers or dates as empty and says so, but keeps "unknown" as a category value', async () => {
     const body = Array.from({ length: 200 }, (_, i) => {
       const income = i % 25 === 3 ? 'Unknown' : i % 40 === 7 ? 'n.a.' : String(30000 + i * 250);
-      return `${income},${['admin', 'unknown', 'services'][i % 3]}`;
+      return `${income},${['admin', 'unknown', 'services'][i % 3]},${i % 50 === 9 ? 'unknown' : `2024-0${1 + (i % 9)}-1${i % 10}`}`;
     });
-    const r = await importText(`income,job\n${body.join('\n')}\n`);
+    const r = await importText(`income,job,signed\n${body.join('\n')}\n`);
     expect(col(r.table, 'income').type).toBe('numeric');
     expect(cells(r.table, 'income')[3]).toBeNaN();
     expect(cells(r.table, 'income')[4]).toBe(31000);
@@ -207,6 +207,12 @@ describe('importCsvFile: missing values and header problems', () => {
     );
     expect(r.summary.findings.find((f) => f.code === 'unreadable_values')).toBeUndefined();
     expect(cells(r.table, 'job').slice(0, 3)).toEqual(['admin', 'unknown', 'services']);
+    // dates too
+    expect(col(r.table, 'signed').type).toBe('date');
+    expect(r.summary.columns.find((c) => c.name === 'signed')!.missing).toBe(4);
+    expect(r.summary.findings.find((f) => f.code === 'not_known_values' && f.column === 'signed')?.message).toBe(
+      '4 cells in "signed" say "unknown" instead of a date; Augur treats them as empty.',
+    );
   });
 
   it('puts "-" and "unknown" back as written when a column of numbers turns out to be text', async () => {

@@ -22,10 +22,7 @@ export class PresenceTest {
   private readonly classTotals: Float64Array | null = null;
 
   /** `rows`: which rows of `outcome.y` the properties describe, in order; rows without an outcome are dropped. */
-  constructor(
-    private readonly outcome: Outcome,
-    rows: ArrayLike<number>,
-  ) {
+  constructor(outcome: Outcome, rows: ArrayLike<number>) {
     const kept: number[] = [];
     for (let i = 0; i < rows.length; i++) if (outcome.y[rows[i]] === outcome.y[rows[i]]) kept.push(i);
     this.kept = Int32Array.from(kept);

@@ -22,8 +22,8 @@ export interface BuilderState {
 }
 
 /**
- * Cells of a numeric column that hold a marker meaning "no value" there but a value in text ("-",
- * "unknown"): missing while the column is numeric, put back as written if it turns to text.
+ * Cells of a number or date column that hold a marker meaning "no value" there but a value in text ("-",
+ * "unknown"): missing while the column holds numbers or dates, put back as written if it turns to text.
  */
 export interface MarkerCells {
   rows: number[];
@@ -182,6 +182,12 @@ export class ColumnBuilder {
     if (isMissing(t, this.na)) {
       this.values![row] = NaN;
       this.missing++;
+      return;
+    }
+    if (isNotKnownWord(t)) {
+      this.values![row] = NaN;
+      this.missing++;
+      addMarker(this.markers, row, t.trim());
       return;
     }
     const v = parseDate(t, this.dateFormat!);

@@ -351,8 +351,9 @@ function learnWords(col: Column, n: number, outcome?: Outcome): FeatureSource | 
  * its `common` words (in enough rows but not nearly all): when the outcome is known, those that go with
  * it beyond chance. Common words alone were mostly noise on small files: titanic's 20 most common name
  * words are "mr", "miss", "mrs", "master" and 16 first names; keeping only those that pass the test
- * raised test ROC AUC by 0.006 to 0.016 (three seeds). The test is strict (p below 5 % split over the words tried), so a word
- * that passes is far past chance and choosing it on all training rows hardly flatters validation scores.
+ * raised test ROC AUC by 0.006 to 0.016 (three seeds). The test is strict (p below 5 % split over the
+ * words tried), so a word that passes is far past chance, and choosing it on all training rows hardly
+ * flatters validation scores.
  */
 function chooseWords(col: Column, n: number, outcome?: Outcome): { common: string[]; kept: string[] } {
   if (!isCoded(col)) return { common: [], kept: [] };

@@ -469,14 +469,14 @@ function builderFindings(b: ColumnBuilder): Finding[] {
       suggestion: 'Often this comes from a division by zero in a spreadsheet formula; fix the formula if the value matters.',
     });
   }
-  if (b.kind === 'num' && b.markers.words > 0) {
+  if (b.kind !== 'str' && b.markers.words > 0) {
     const said = b.markers.texts.filter(isNotKnownWord).slice(0, 3).map((t) => `"${t}"`).join(' or ');
     const n = b.markers.words;
     out.push({
       code: 'not_known_values',
       severity: 'info',
       column: b.name,
-      message: `${n.toLocaleString('en-US')} ${n === 1 ? 'cell' : 'cells'} in "${b.name}" ${n === 1 ? 'says' : 'say'} ${said} instead of a number; Augur treats ${n === 1 ? 'it' : 'them'} as empty.`,
+      message: `${n.toLocaleString('en-US')} ${n === 1 ? 'cell' : 'cells'} in "${b.name}" ${n === 1 ? 'says' : 'say'} ${said} instead of ${b.kind === 'date' ? 'a date' : 'a number'}; Augur treats ${n === 1 ? 'it' : 'them'} as empty.`,
     });
   }
   if (b.badCount > 0) {

@@ -7,6 +7,7 @@ import {
   hasLeadingZeroCode,
   isInfinityWord,
   isMissing,
+  isNotKnownWord,
   isNumericOnlyMissing,
   parseNumber,
   isBooleanVocabulary,
@@ -30,9 +31,11 @@ export function planColumn(cells: string[], na: Set<string>, delimiter: string):
     if (comma && (european || !dot)) return { kind: 'num', decimal: ',' };
     if (dot) return { kind: 'num', decimal: '.' };
   }
-  if (present.every((c) => !isNumericOnlyMissing(c))) {
+  // "unknown" in a column of dates is an empty cell, as in a column of numbers
+  const datish = present.filter((c) => !isNotKnownWord(c));
+  if (datish.length > 0 && datish.every((c) => !isNumericOnlyMissing(c))) {
     // Only digits and separators with no date structure are not dates (e.g. "2021" is a number).
-    const fmt = detectDateFormat(present, delimiter === ';');
+    const fmt = detectDateFormat(datish, delimiter === ';');
     if (fmt) return { kind: 'date', dateFormat: fmt };
   }
   return planWithUnit(numberish, delimiter) ?? { kind: 'str' };
