@@ -22,11 +22,17 @@ export interface FamilySpace {
 
 const linear: FamilySpace = {
   family: 'linear',
-  portfolio: () => [
-    { family: 'linear', 'linear.l2': 1, 'linear.sparse': false, 'linear.bins': 0 },
-    { family: 'linear', 'linear.l2': 30, 'linear.sparse': false, 'linear.bins': 0 },
-    { family: 'linear', 'linear.l2': 10, 'linear.sparse': false, 'linear.bins': 8 },
-  ],
+  portfolio: (_task, shape) => {
+    const entries: Record<string, ParamValue>[] = [
+      { family: 'linear', 'linear.l2': 1, 'linear.sparse': false, 'linear.bins': 0 },
+      { family: 'linear', 'linear.l2': 30, 'linear.sparse': false, 'linear.bins': 0 },
+      { family: 'linear', 'linear.l2': 10, 'linear.sparse': false, 'linear.bins': 8 },
+    ];
+    // Many columns for the rows (or just many): an L1 part that zeroes the columns carrying nothing, as
+    // glmnet's lasso does. Tried early, because on such tables few other trials finish in a minute.
+    if (isWide(shape)) entries.push({ family: 'linear', 'linear.l2': 1, 'linear.sparse': true, 'linear.l1': 10, 'linear.bins': 0 });
+    return entries;
+  },
   suggest(t) {
     // an L1 part (elastic net) zeroes columns that carry nothing, e.g. the rarer words of a text column
     const sparse = t.suggestCategorical('linear.sparse', [false, true]) === true;
@@ -38,6 +44,11 @@ const linear: FamilySpace = {
     };
   },
 };
+
+/** At least 100 feature columns, or one for every 5 rows. */
+function isWide(shape: Shape): boolean {
+  return shape.nFeatures >= 100 || shape.nFeatures * 5 >= shape.nRows;
+}
 
 /** Histogram GBDT (LightGBM / XGBoost-style); rounds come from early stopping on the validation fold. */
 const gbdt: FamilySpace = {
@@ -108,7 +119,7 @@ export const SPACES: Record<string, FamilySpace> = {
 };
 
 /** Portfolio order: cheap and strong first, every family early; `family:index` into its portfolio. */
-const PORTFOLIO_RANK = ['linear:0', 'gbdt:0', 'gbdt:1', 'linear:1', 'mlp:0', 'random_forest:0', 'gbdt:2', 'extra_trees:0', 'linear:2'];
+const PORTFOLIO_RANK = ['linear:0', 'linear:3', 'gbdt:0', 'gbdt:1', 'linear:1', 'mlp:0', 'random_forest:0', 'gbdt:2', 'extra_trees:0', 'linear:2'];
 
 /** The portfolio across the available families, in PORTFOLIO_RANK order (unranked entries last). */
 export function portfolioOrder(families: string[], task: TaskInfo, shape: Shape): Record<string, ParamValue>[] {
