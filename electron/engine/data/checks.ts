@@ -6,7 +6,7 @@ import { isCoded, type Column, type Table } from './table.ts';
 import { applyTypeOverrides } from './table-ops.ts';
 import type { Outcome } from './association.ts';
 import { analyzeTarget, findTargetColumn, type TargetAnalysis } from './target.ts';
-import { filledIsLearnable, IMBALANCE_RATIO_FOR_WEIGHTS, isFeatureType, keptWords, quoteSome, sharedValues, textUseSentence } from './features.ts';
+import { filledIsLearnable, IMBALANCE_RATIO_FOR_WEIGHTS, isFeatureType, keptWords, quoteSome, RARE_SHARE_FOR_WEIGHT_SEARCH, sharedValues, textUseSentence } from './features.ts';
 import { checkLeak, leakContext } from './leakage.ts';
 import { detectPii, PII_WORDS } from './pii.ts';
 import { foldSpellings, type Respelling } from './spelling.ts';
@@ -414,7 +414,9 @@ function targetFindings(t: Table, col: Column, ta: TargetAnalysis, settings: Col
           severity: min / present < 0.05 ? 'warning' : 'info',
           column: name,
           message: `Only ${pct(min / present)} of rows (${fmt(min)}) have "${rare}" in "${name}".`,
-          suggestion: 'Augur gives the rarer outcome more weight while training, and judges models by how well they rank cases rather than by plain accuracy.',
+          suggestion:
+            'By default Augur judges models by how well they rank cases, which a lopsided outcome cannot fool the way plain accuracy can' +
+            (min / present < RARE_SHARE_FOR_WEIGHT_SEARCH ? '; it also tries giving the rarer outcome more weight while training.' : '.'),
         });
       }
       if (min < 10) {

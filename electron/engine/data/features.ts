@@ -614,6 +614,8 @@ export function prepareTraining(table: Table, settings: ColumnSettings & { targe
 
 /** Largest / smallest class size at or above which training weights the classes. */
 export const IMBALANCE_RATIO_FOR_WEIGHTS = 3;
+/** Share of rows below which a run also tries balancing class weights (when its score rewards finding rare classes). */
+export const RARE_SHARE_FOR_WEIGHT_SEARCH = 0.2;
 
 /** Balanced class weights (n / (k * n_class)) when the classes are clearly uneven, else undefined. */
 export function classWeights(y: Float64Array, k: number): Float64Array | undefined {

@@ -3,7 +3,7 @@
 // trials at the end. Stops on the wall-clock budget (or after a fixed number of work units, which
 // makes the leaderboard reproducible on any machine) and on cancel, keeping the best so far.
 import type { LeaderboardRow, RunSummary, TargetInfo } from '../../../shared/api.ts';
-import type { FeatureEncoder, PreparedData } from '../data/features.ts';
+import { RARE_SHARE_FOR_WEIGHT_SEARCH, type FeatureEncoder, type PreparedData } from '../data/features.ts';
 import type { Table } from '../data/table.ts';
 import { computeMetric, defaultMetric, metricInfo, metricsForTask, tieBreakMetric, type MetricName } from '../evaluate/metrics.ts';
 import { allFamilies, familyByName } from '../models/registry.ts';
@@ -105,7 +105,7 @@ export async function runAutoML(prepared: PreparedData, opts: RunOptions): Promi
   // Class imbalance: search over balancing weights when the metric rewards finding rare classes.
   const shares = classShares(taskInfo, data.y);
   const minShare = shares ? Math.min(...shares.filter((s) => s > 0)) : 1;
-  const imbalanced = minShare < 0.2 && (metric === 'roc_auc' || metric === 'f1_macro');
+  const imbalanced = minShare < RARE_SHARE_FOR_WEIGHT_SEARCH && (metric === 'roc_auc' || metric === 'f1_macro');
 
   const registered = allFamilies().map((f) => f.name);
   const families = FAMILY_ORDER.filter((f) => registered.includes(f) && SPACES[f] && (!opts.families || opts.families.includes(f)));
