@@ -106,6 +106,18 @@ describe('runAutoML', () => {
     expect(s.sentence).toMatch(/^The best model's predictions of “bought” are typically off by [\d.,]+; always guessing the average would be off by [\d.,]+\.$/);
   });
 
+  it('puts the chosen model first on the leaderboard when other models share its score', async () => {
+    // Perfectly separable: every model ranks all rows right (ROC AUC 1), so ties are decided by log loss.
+    const n = 200;
+    const x = Float64Array.from({ length: n }, (_, i) => i);
+    const noise = Float64Array.from({ length: n }, (_, i) => (i * 37) % 11);
+    const y = Int32Array.from({ length: n }, (_, i) => (i >= 100 ? 1 : 0));
+    const table = { nRows: n, columns: [{ name: 'x', type: 'numeric' as const, values: x }, { name: 'noise', type: 'numeric' as const, values: noise }, { name: 'won', type: 'categorical' as const, codes: y, dictionary: ['no', 'yes'] }] };
+    const s = (await runAutoML(prepareTraining(table, { target: 'won' }), { budgetS: 30, workUnits: 6, seed: 2, workers: 0, families: ['linear'] })).summary;
+    expect(s.leaderboard.filter((r) => r.score === 1).length).toBeGreaterThan(1);
+    expect(s.leaderboard[0].id).toBe(s.best.id);
+  });
+
   it('refuses a metric that does not fit the task, in one sentence', async () => {
     await expect(runAutoML(prepared(), { budgetS: 2, workers: 0, metric: 'rmse' })).rejects.toThrow(/does not fit a binary task/);
   });

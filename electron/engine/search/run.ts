@@ -434,7 +434,9 @@ export async function runAutoML(prepared: PreparedData, opts: RunOptions): Promi
     });
   }
   // Best first; a long run on a tiny file can try hundreds of models, so the summary keeps the top ones.
-  const ordered = [...rows].sort(rowOrder(lowerIsBetter)).slice(0, MAX_ROWS);
+  // The chosen model heads the list even when others share its score (ties are decided by log loss, which
+  // the list does not show): otherwise the list's first row and the "best model" would differ.
+  const ordered = [bestRow, ...rows.filter((r) => r !== bestRow).sort(rowOrder(lowerIsBetter))].slice(0, MAX_ROWS);
   if (!ordered.includes(baselineDone.row)) ordered.push(baselineDone.row);
   const elapsedS = round2(elapsed());
   opts.onEvent?.({ type: 'progress', elapsedS, budgetS, trialsDone: rows.length, bestScore: bestRow.score, bestModel: bestRow.model });
