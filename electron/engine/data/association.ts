@@ -1,6 +1,6 @@
 // Whether a yes/no property of rows (a word in a note) goes with the outcome beyond chance, as a
-// p-value: a chi-square test of the property × class table for classes, a Mann–Whitney rank test for
-// amounts (ranks, so one huge amount cannot decide it). Used to keep free-text words that carry
+// p-value: a chi-square test of the property × class table for classes (Fisher's exact test when counts
+// are small), a Mann–Whitney rank test for amounts (ranks, so one huge amount cannot decide it). Used to keep free-text words that carry
 // signal and leave out the many that only add noise on small files (first names in a name column).
 import type { Task } from '../../../shared/api.ts';
 
@@ -85,15 +85,49 @@ export class PresenceTest {
     const totals = this.classTotals!;
     let chi2 = 0;
     let df = -1;
+    let smallest = Infinity;
     for (let c = 0; c < totals.length; c++) {
       if (totals[c] === 0) continue;
       df++;
       const e1 = (totals[c] * n1) / n;
       const e0 = totals[c] - e1;
+      smallest = Math.min(smallest, e1, e0);
       chi2 += (stat[c] - e1) ** 2 / e1 + (totals[c] - stat[c] - e0) ** 2 / e0;
     }
-    return df > 0 ? chiSquareSurvival(chi2, df) : 1;
+    if (df <= 0) return 1;
+    if (smallest >= MIN_EXPECTED) return chiSquareSurvival(chi2, df);
+    // Expected counts below 5 make chi-square too quick to call noise a signal (many classes, few rows):
+    // then Fisher's exact test of each class against the rest, the smallest p times the classes tested.
+    const tested = df + 1;
+    let best = 1;
+    for (let c = 0; c < totals.length; c++) if (totals[c] > 0) best = Math.min(best, fisherExact(stat[c], n1, totals[c], n));
+    return Math.min(1, tested === 2 ? best : best * tested);
   }
+}
+
+/** Cochran's rule: chi-square is trusted when every expected count is at least this. */
+const MIN_EXPECTED = 5;
+
+/**
+ * Two-sided Fisher exact p-value of a 2 × 2 table with `a` rows that have the property and the class,
+ * `n1` rows with the property, `k` rows of the class and `n` rows in all: the chance, under the
+ * hypergeometric law, of a table at most as likely as this one.
+ */
+export function fisherExact(a: number, n1: number, k: number, n: number): number {
+  const lnC = (m: number, r: number) => lnFactorial(m) - lnFactorial(r) - lnFactorial(m - r);
+  const lnTotal = lnC(n, n1);
+  const lnP = (x: number) => lnC(k, x) + lnC(n - k, n1 - x) - lnTotal;
+  const observed = lnP(a);
+  let p = 0;
+  for (let x = Math.max(0, n1 + k - n); x <= Math.min(n1, k); x++) {
+    const l = lnP(x);
+    if (l <= observed + 1e-7) p += Math.exp(l);
+  }
+  return Math.min(1, p);
+}
+
+function lnFactorial(m: number): number {
+  return m < 2 ? 0 : lnGamma(m + 1);
 }
 
 /** P(X ≥ x) for a chi-square variable with `df` degrees of freedom: the regularized upper gamma Q(df/2, x/2). */
