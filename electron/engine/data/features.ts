@@ -362,9 +362,13 @@ function chooseWords(col: Column, n: number, outcome?: Outcome): { common: strin
   const { counts: perCode, present, seen } = codeCounts(col, n, step);
   const least = Math.max(MIN_WORD_ROWS, Math.ceil(MIN_WORD_SHARE * seen));
   const rowsWith = new Map<string, number>();
+  // each sampled value's words, kept for the test below when there is one (splitting is the costly part)
+  const wordsByCode = new Map<number, string[]>();
   for (let c = 0; c < col.dictionary.length; c++) {
     if (perCode[c] === 0) continue;
-    for (const w of wordsOf(col.dictionary[c])) rowsWith.set(w, (rowsWith.get(w) ?? 0) + perCode[c]);
+    const ws = wordsOf(col.dictionary[c]);
+    if (outcome) wordsByCode.set(c, ws);
+    for (const w of ws) rowsWith.set(w, (rowsWith.get(w) ?? 0) + perCode[c]);
   }
   const common = [...rowsWith]
     .filter(([, k]) => k >= least && present - k >= least)
@@ -374,15 +378,9 @@ function chooseWords(col: Column, n: number, outcome?: Outcome): { common: strin
   if (!outcome || common.length === 0) return { common, kept: common };
   const rows = Int32Array.from({ length: Math.ceil(n / step) }, (_, k) => k * step);
   const index = new Map(common.map((w, i) => [w, i]));
-  const wordsOfCode = new Map<number, number[]>();
+  const commonOfCode = new Map([...wordsByCode].map(([c, ws]) => [c, ws.flatMap((w) => index.get(w) ?? [])]));
   const none: number[] = [];
-  const p = new PresenceTest(outcome, rows).pValues(common.length, (k) => {
-    const c = col.codes[rows[k]];
-    if (c < 0) return none;
-    let ws = wordsOfCode.get(c);
-    if (!ws) wordsOfCode.set(c, (ws = wordsOf(col.dictionary[c]).flatMap((w) => index.get(w) ?? [])));
-    return ws;
-  });
+  const p = new PresenceTest(outcome, rows).pValues(common.length, (k) => commonOfCode.get(col.codes[rows[k]]) ?? none);
   return { common, kept: common.filter((_, i) => p[i] < WORD_ALPHA / common.length).slice(0, MAX_WORDS) };
 }
 
