@@ -98,10 +98,15 @@ export class PresenceTest {
     if (smallest >= MIN_EXPECTED) return chiSquareSurvival(chi2, df);
     // Expected counts below 5 make chi-square too quick to call noise a signal (many classes, few rows):
     // then Fisher's exact test of each class against the rest, the smallest p times the classes tested.
-    const tested = df + 1;
+    // Two classes give one and the same table, so one test.
     let best = 1;
-    for (let c = 0; c < totals.length; c++) if (totals[c] > 0) best = Math.min(best, fisherExact(stat[c], n1, totals[c], n));
-    return Math.min(1, tested === 2 ? best : best * tested);
+    let tested = 0;
+    for (let c = 0; c < totals.length && !(df === 1 && tested === 1); c++) {
+      if (totals[c] === 0) continue;
+      best = Math.min(best, fisherExact(stat[c], n1, totals[c], n));
+      tested++;
+    }
+    return Math.min(1, best * tested);
   }
 }
 
