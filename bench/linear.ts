@@ -12,7 +12,7 @@ import { computeMetric, defaultMetric, type MetricName } from '../electron/engin
 import { linearFamily, type LinearParams } from '../electron/engine/models/linear/index.ts';
 import type { Dataset, FeatureSpec, TaskInfo } from '../electron/engine/models/types.ts';
 import { importCsvFile } from '../electron/engine/data/import.ts';
-import { prepareTraining } from '../electron/engine/data/features.ts';
+import { prepareTraining } from '../electron/engine/data/prepare.ts';
 import { complementRows, readRowIndexFile, takeRows } from '../electron/engine/data/table-ops.ts';
 
 const DATA_DIR = '/work/shared/datasets';

@@ -11,7 +11,7 @@ import { extraTreesFamily, randomForestFamily } from '../electron/engine/models/
 import type { Dataset, ModelFamily } from '../electron/engine/models/types.ts';
 import { makeRng } from '../electron/engine/models/trees/rng.ts';
 import { importCsvFile } from '../electron/engine/data/import.ts';
-import { prepareTraining } from '../electron/engine/data/features.ts';
+import { prepareTraining } from '../electron/engine/data/prepare.ts';
 import { loadCsvDataset, subsetDataset } from './tree-data.ts';
 
 const DIR = process.env.AUGUR_DATASETS ?? '/work/shared/datasets';

@@ -40,7 +40,7 @@ interface DatasetEntry {
 const engine = {
   importer: () => import('../engine/data/import.ts'),
   checks: () => import('../engine/data/checks.ts'),
-  features: () => import('../engine/data/features.ts'),
+  prepare: () => import('../engine/data/prepare.ts'),
   search: () => import('../engine/search/run.ts'),
 };
 
@@ -143,7 +143,7 @@ export function createApi(ctx: ApiContext): Api {
       return jobs.run(
         jobId,
         async (signal) => {
-          const [{ prepareTraining }, { runAutoML }] = await Promise.all([engine.features(), engine.search()]);
+          const [{ prepareTraining }, { runAutoML }] = await Promise.all([engine.prepare(), engine.search()]);
           const prepared = prepareTraining(entry.table, settings);
           const { summary, model } = await runAutoML(prepared, {
             budgetS,

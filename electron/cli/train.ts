@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { CliCommand } from './types.ts';
 import { parseArgs } from './types.ts';
 import { importCsvFile } from '../engine/data/import.ts';
-import { prepareTraining } from '../engine/data/features.ts';
+import { prepareTraining } from '../engine/data/prepare.ts';
 import { complementRows, readRowIndexFile, takeRows } from '../engine/data/table-ops.ts';
 import type { Table } from '../engine/data/table.ts';
 import { computeMetric, metricsForTask, type MetricName } from '../engine/evaluate/metrics.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FeatureEncoder, OTHER_LEVEL, prepareTraining } from '../../electron/engine/data/features.ts';
+import { FeatureEncoder, OTHER_LEVEL } from '../../electron/engine/data/features.ts';
+import { prepareTraining } from '../../electron/engine/data/prepare.ts';
 import { UserError } from '../../electron/engine/util/errors.ts';
 import { tableOf } from './helpers.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { prepareTraining } from '../../electron/engine/data/features.ts';
+import { prepareTraining } from '../../electron/engine/data/prepare.ts';
 import { mlpFamily } from '../../electron/engine/models/mlp/index.ts';
 import { loadTf } from '../../electron/engine/tf/backend.ts';
 import { runAutoML } from '../../electron/engine/search/run.ts';

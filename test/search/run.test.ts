@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prepareTraining } from '../../electron/engine/data/features.ts';
+import { prepareTraining } from '../../electron/engine/data/prepare.ts';
 import { runAutoML, type RunEvent } from '../../electron/engine/search/run.ts';
 import { computeMetric } from '../../electron/engine/evaluate/metrics.ts';
 import { syntheticTable } from './helpers.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runAutoML } from '../../electron/engine/search/run.ts';
 import { portfolioOrder } from '../../electron/engine/search/spaces.ts';
-import { prepareTraining } from '../../electron/engine/data/features.ts';
+import { prepareTraining } from '../../electron/engine/data/prepare.ts';
 import type { Table } from '../../electron/engine/data/table.ts';
 import { Rng } from '../../electron/engine/search/rng.ts';
 

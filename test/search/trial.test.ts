@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prepareTraining } from '../../electron/engine/data/features.ts';
+import { prepareTraining } from '../../electron/engine/data/prepare.ts';
 import { gbdtFamily } from '../../electron/engine/models/gbdt/index.ts';
 import { mlpFamily } from '../../electron/engine/models/mlp/index.ts';
 import type { FittedJSON, ModelFamily } from '../../electron/engine/models/types.ts';

@@ -1,15 +1,14 @@
 // Data checks: every problem (or useful fact) about the table and the chosen target, in plain words
 // with a suggestion, and whether training can start at all.
 import type { ColumnSettings, DataReport, Finding, FindingAction, TargetInfo, Task } from '../../../shared/api.ts';
-import { UserError } from '../util/errors.ts';
 import { isCoded, type Column, type Table } from './table.ts';
-import { applyTypeOverrides } from './table-ops.ts';
 import type { Outcome } from './association.ts';
-import { analyzeTarget, findTargetColumn, type TargetAnalysis } from './target.ts';
-import { filledIsLearnable, IMBALANCE_RATIO_FOR_WEIGHTS, isFeatureType, keptWords, quoteSome, RARE_SHARE_FOR_WEIGHT_SEARCH, sharedValues, textUseSentence } from './features.ts';
+import type { TargetAnalysis } from './target.ts';
+import { IMBALANCE_RATIO_FOR_WEIGHTS, prepareTable, RARE_SHARE_FOR_WEIGHT_SEARCH } from './prepare.ts';
+import { filledIsLearnable, isFeatureType, keptWords, quoteSome, sharedValues, textUseSentence } from './features.ts';
 import { checkLeak, leakContext } from './leakage.ts';
 import { detectPii, PII_WORDS } from './pii.ts';
-import { foldSpellings, type Respelling } from './spelling.ts';
+import type { Respelling } from './spelling.ts';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 const pct = (x: number) => `${x >= 0.1 ? Math.round(x * 100) : Math.round(x * 1000) / 10}%`;
@@ -25,40 +24,25 @@ const TYPE_WORDS: Record<Column['type'], string> = {
 
 export function checkData(table: Table, settings: ColumnSettings, importFindings: Finding[] = []): DataReport {
   const findings: Finding[] = [...importFindings];
-  // One column's type at a time, so a type that does not fit its values is reported on that column
-  // with a button that puts back the type Augur read.
-  let t = table;
-  for (const [name, type] of Object.entries(settings.typeOverrides ?? {})) {
-    try {
-      t = applyTypeOverrides(t, { [name]: type });
-    } catch (err) {
-      if (!(err instanceof UserError)) throw err;
-      const read = table.columns.find((c) => c.name === name)?.type;
-      findings.push({
-        code: err.code, severity: 'error', column: name, message: err.message, suggestion: err.suggestion,
-        ...(read ? { actions: [{ kind: 'set_type', column: name, type: read, label: `Read it as ${TYPE_WORDS[read]} again` }] } : {}),
-      });
-    }
+  const prepared = prepareTable(table, settings);
+  // A type that does not fit its values is reported on that column, with a button that puts back the type Augur read.
+  for (const { column: name, error: err } of prepared.typeErrors) {
+    const read = table.columns.find((c) => c.name === name)?.type;
+    findings.push({
+      code: err.code, severity: 'error', column: name, message: err.message, suggestion: err.suggestion,
+      ...(read ? { actions: [{ kind: 'set_type', column: name, type: read, label: `Read it as ${TYPE_WORDS[read]} again` }] } : {}),
+    });
   }
   const ignored = new Set(settings.ignore ?? []);
-  const folded = foldSpellings(t);
-  t = folded.table;
-  for (const r of folded.respelled) if (!ignored.has(r.column)) findings.push(respellingFinding(r));
-  let target: TargetInfo | undefined;
-  let ta: TargetAnalysis | null = null;
-  let targetCol: Column | null = null;
-
-  // An empty target (nothing picked yet in the UI) means no target.
+  const t = prepared.table;
+  for (const r of prepared.respelled) if (!ignored.has(r.column)) findings.push(respellingFinding(r));
   const targetName = settings.target?.trim() ? settings.target : undefined;
-  if (targetName !== undefined) {
-    try {
-      targetCol = findTargetColumn(t, targetName);
-      ta = analyzeTarget(targetCol, settings.task);
-      target = ta.info;
-    } catch (err) {
-      if (!(err instanceof UserError)) throw err;
-      findings.push({ code: err.code, severity: 'error', column: targetName, message: err.message, suggestion: err.suggestion });
-    }
+  const ta: TargetAnalysis | null = prepared.target?.analysis ?? null;
+  const targetCol: Column | null = prepared.target?.column ?? null;
+  const target: TargetInfo | undefined = ta?.info;
+  if (prepared.targetError && targetName !== undefined) {
+    const err = prepared.targetError;
+    findings.push({ code: err.code, severity: 'error', column: targetName, message: err.message, suggestion: err.suggestion });
   }
 
   // Text columns' words are chosen by the outcome, as training will choose them.

@@ -1,22 +1,14 @@
 // Table -> model Dataset. The encoder is learned once on the training table and re-applied, by column
 // name, to any later CSV (validation rows, batch predictions, monitoring) so the models always see
 // the same features in the same order.
-import type { ColumnSettings, TargetInfo, Task } from '../../../shared/api.ts';
-import type { Dataset, FeatureSpec, TaskInfo } from '../models/types.ts';
+import type { Task } from '../../../shared/api.ts';
+import type { Dataset, FeatureSpec } from '../models/types.ts';
 import { UserError } from '../util/errors.ts';
 import { isCoded, type CodedColumn, type Column, type Table } from './table.ts';
-import { foldSpellings, spellingKey } from './spelling.ts';
+import { spellingKey } from './spelling.ts';
 import { PresenceTest, type Outcome } from './association.ts';
-import { applyTypeOverrides, numericView, stringAt, takeRows } from './table-ops.ts';
-import { analyzeTarget, findTargetColumn } from './target.ts';
+import { numericView, stringAt } from './table-ops.ts';
 import { parseBoolean, parseDateAny } from './values.ts';
-
-export interface PreparedData {
-  dataset: Dataset;
-  taskInfo: TaskInfo;
-  target: TargetInfo;
-  encoder: FeatureEncoder;
-}
 
 export type DatePart = 'year' | 'month' | 'weekday' | 'day of year' | 'hour' | 'days since 1970';
 
@@ -553,81 +545,6 @@ function datePart(p: DatePart, ms: number, days: number, ymd: Int32Array): numbe
     case 'days since 1970':
       return days;
   }
-}
-
-/**
- * Everything a training run needs from a table and the user's column choices: features, y,
- * class weights, task and the encoder to re-apply at prediction time. Rows without a target value
- * are left out (checkData tells the user). Throws UserError when the target cannot be used.
- */
-export function prepareTraining(table: Table, settings: ColumnSettings & { target: string }): PreparedData {
-  const t = foldSpellings(applyTypeOverrides(table, settings.typeOverrides)).table;
-  const targetCol = findTargetColumn(t, settings.target);
-  const ta = analyzeTarget(targetCol, settings.task);
-  const info = ta.info;
-  if (info.task !== 'regression' && (info.classes?.length ?? 0) < 2) {
-    throw new UserError(
-      'single_class',
-      `Every row has the same value in "${targetCol.name}"${info.classes?.length ? ` ("${info.classes[0]}")` : ''}, so there is nothing to learn to tell apart.`,
-      'Choose a target column with at least two different outcomes, or add rows with the other outcome.',
-    );
-  }
-  // Keep only rows with a target value.
-  let rows: Int32Array | null = null;
-  if (ta.missing > 0) {
-    rows = new Int32Array(t.nRows - ta.missing);
-    let k = 0;
-    for (let i = 0; i < t.nRows; i++) if (ta.y[i] === ta.y[i]) rows[k++] = i;
-  }
-  const train = rows ? takeRows(t, rows) : t;
-  const y = rows ? Float64Array.from(rows, (r) => ta.y[r]) : ta.y.slice();
-  if (train.nRows < 2) {
-    throw new UserError('too_few_rows', `Only ${train.nRows} ${train.nRows === 1 ? 'row has' : 'rows have'} a value in "${targetCol.name}"; Augur needs more rows to learn from.`);
-  }
-  const encoder = FeatureEncoder.fit(train, {
-    target: { name: targetCol.name, task: info.task, classes: info.classes },
-    ignore: settings.ignore,
-    y,
-  });
-  if (encoder.features.length === 0) {
-    throw new UserError(
-      'no_features',
-      `No column is left to predict "${targetCol.name}" from: the others are ignored, identifiers, free text, empty or the same on every row.`,
-      'Stop ignoring some columns, or add columns that describe each row.',
-    );
-  }
-  const dataset = encoder.encode(train);
-  dataset.y = y;
-  const taskInfo: TaskInfo = { task: info.task, nClasses: info.task === 'regression' ? 1 : info.classes!.length };
-  if (info.task !== 'regression') {
-    const w = classWeights(y, taskInfo.nClasses);
-    if (w) dataset.weights = w;
-    // Shares of the rows actually used.
-    const counts = new Float64Array(taskInfo.nClasses);
-    for (let i = 0; i < y.length; i++) counts[y[i]]++;
-    info.classShares = Array.from(counts, (c) => c / y.length);
-  }
-  return { dataset, taskInfo, target: info, encoder };
-}
-
-/** Largest / smallest class size at or above which training weights the classes. */
-export const IMBALANCE_RATIO_FOR_WEIGHTS = 3;
-/** Share of rows below which a run also tries balancing class weights (when its score rewards finding rare classes). */
-export const RARE_SHARE_FOR_WEIGHT_SEARCH = 0.2;
-
-/** Balanced class weights (n / (k * n_class)) when the classes are clearly uneven, else undefined. */
-export function classWeights(y: Float64Array, k: number): Float64Array | undefined {
-  const counts = new Float64Array(k);
-  for (let i = 0; i < y.length; i++) counts[y[i]]++;
-  let min = Infinity;
-  let max = 0;
-  for (const c of counts) {
-    if (c > 0 && c < min) min = c;
-    if (c > max) max = c;
-  }
-  if (!(max / min >= IMBALANCE_RATIO_FOR_WEIGHTS)) return undefined;
-  const per = Array.from(counts, (c) => (c > 0 ? y.length / (k * c) : 0));
-  return Float64Array.from(y, (c) => per[c]);
 }
 
 /** The same index by spelling key; the first level of a key wins (levels are merged by key when learned). */

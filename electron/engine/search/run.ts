@@ -3,7 +3,8 @@
 // trials at the end. Stops on the wall-clock budget (or after a fixed number of work units, which
 // makes the leaderboard reproducible on any machine) and on cancel, keeping the best so far.
 import type { LeaderboardRow, RunSummary, TargetInfo } from '../../../shared/api.ts';
-import { RARE_SHARE_FOR_WEIGHT_SEARCH, type FeatureEncoder, type PreparedData } from '../data/features.ts';
+import type { FeatureEncoder } from '../data/features.ts';
+import { RARE_SHARE_FOR_WEIGHT_SEARCH, type PreparedData } from '../data/prepare.ts';
 import type { Table } from '../data/table.ts';
 import { computeMetric, defaultMetric, metricInfo, metricsForTask, tieBreakMetric, type MetricName } from '../evaluate/metrics.ts';
 import { allFamilies, familyByName } from '../models/registry.ts';
