@@ -2,24 +2,31 @@
 // NAS for the networks), trials spread over worker threads, and a Caruana ensemble of the best
 // trials at the end. Stops on the wall-clock budget (or after a fixed number of work units, which
 // makes the leaderboard reproducible on any machine) and on cancel, keeping the best so far.
+// The pieces: scheduler.ts (ask → run → tell, the deadline), budget.ts (each family's limits),
+// trial-book.ts (leaderboard and record), select.ts (ensemble), finalize.ts (the final model),
+// record.ts (what a project stores; a retrain warm-starts from it).
 import type { LeaderboardRow, RunSummary, TargetInfo } from '../../../shared/api.ts';
 import type { FeatureEncoder } from '../data/features.ts';
 import { RARE_SHARE_FOR_WEIGHT_SEARCH, type PreparedData } from '../data/prepare.ts';
 import type { Table } from '../data/table.ts';
 import { computeMetric, defaultMetric, metricInfo, metricsForTask, tieBreakMetric, type MetricName } from '../evaluate/metrics.ts';
 import { allFamilies, familyByName } from '../models/registry.ts';
-import type { Fitted, FittedJSON, ModelFamily, TaskInfo } from '../models/types.ts';
-import { UserError, isCancelled } from '../util/errors.ts';
-import { blend, caruanaSelect, EnsembleFitted } from './ensemble.ts';
-import { bestFirst, keepBar, keepSet } from './keep.ts';
+import type { Fitted, ModelFamily, TaskInfo } from '../models/types.ts';
+import { UserError } from '../util/errors.ts';
+import { applyTrialBudget, FamilyBudgets } from './budget.ts';
 import { defaultWorkerCount, InProcessExecutor, PoolExecutor, type TrialExecutor } from './executor.ts';
+import { finalModel, orderedLeaderboard, runNote } from './finalize.ts';
 import { SuccessiveHalvingPruner } from './pruners.ts';
+import { bestConfigurations, RUN_RECORD_VERSION, type RunRecord } from './record.ts';
 import { hashSeed } from './rng.ts';
 import { TpeSampler } from './samplers.ts';
+import { runSchedule, type PlannedTrial, type TrialOutcome } from './scheduler.ts';
+import { selectFinal } from './select.ts';
 import { FAMILY_ORDER, portfolioOrder, SPACES, type Shape } from './spaces.ts';
-import { Study, type ParamValue, type Trial } from './study.ts';
-import { describeQuality, scoreText } from './summary.ts';
-import type { RunData, TrialRequest, TrialResult } from './trial.ts';
+import { Study, type ParamValue } from './study.ts';
+import { describeQuality } from './summary.ts';
+import { TrialBook, round2 } from './trial-book.ts';
+import type { RunData } from './trial.ts';
 import { kfoldRowLimit, planValidation, type PlanOptions, type ValidationPlan } from './validation.ts';
 
 export type RunEvent =
@@ -42,6 +49,8 @@ export interface RunOptions {
   /** Restrict the search to these families (default: every registered family with a search space). */
   families?: string[];
   validation?: PlanOptions;
+  /** A previous run of the same task: its best configurations are tried first (a retrain). */
+  warmStart?: RunRecord;
   onLog?: (message: string) => void;
 }
 
@@ -53,26 +62,33 @@ export interface TrainedModel {
   predict(table: Table): Float64Array;
 }
 
+/**
+ * What the run measured, kept for the evaluation and the saved model: the chosen model's predictions
+ * on rows it did not learn from, with the outcomes and how the rows were split.
+ */
+export interface RunEvidence {
+  /** Outcome per dataset row (class index or value). */
+  y: Float64Array;
+  /** Dataset rows with an out-of-fold prediction (ascending; all rows in k-fold). */
+  validRows: Int32Array;
+  /** The chosen model's predictions for `validRows`, in Fitted.predict layout. */
+  oof: Float64Array;
+  /** Fold of each dataset row's validation (-1: a training row only, in a holdout plan). */
+  foldOf: Int32Array;
+  plan: { kind: ValidationPlan['kind']; folds: number; description: string };
+}
+
 export interface RunResult {
   summary: Omit<RunSummary, 'runId'>;
   model: TrainedModel;
+  evidence: RunEvidence;
+  record: RunRecord;
 }
 
-/** Leaderboard rows kept in the summary (the baseline is always listed). */
-const MAX_ROWS = 100;
 /** Trials per synchronous batch in work-unit mode (fixed, so results do not depend on core count). */
 const BATCH = 2;
-
-interface Done {
-  row: LeaderboardRow;
-  trialNumber: number;
-  family: string;
-  score: number;
-  /** The tie-break metric on the validation rows (lower is better), when the run's metric has one. */
-  tie?: number;
-  oof: Float64Array;
-  models?: FittedJSON[];
-}
+/** Configurations of a previous run tried first on a retrain. */
+const WARM_START_CONFIGS = 5;
 
 export async function runAutoML(prepared: PreparedData, opts: RunOptions): Promise<RunResult> {
   const t0 = performance.now();
@@ -92,9 +108,10 @@ export async function runAutoML(prepared: PreparedData, opts: RunOptions): Promi
   const log = (m: string) => opts.onLog?.(m);
 
   // Validation plan (k-fold while the data is small for the budget, else one holdout) and the rows every trial is scored on.
-  const plan: ValidationPlan = planValidation(data.y, taskInfo, hashSeed(seed, 1), { kfoldMaxRows: kfoldRowLimit(budgetS, taskInfo), ...opts.validation });
-  const yValid = new Float64Array(plan.validRows.length);
-  plan.validRows.forEach((r, i) => (yValid[i] = data.y![r]));
+  const planSeed = hashSeed(seed, 1);
+  const planOptions: PlanOptions = { kfoldMaxRows: kfoldRowLimit(budgetS, taskInfo), ...opts.validation };
+  const plan: ValidationPlan = planValidation(data.y, taskInfo, planSeed, planOptions);
+  const yValid = Float64Array.from(plan.validRows, (r) => data.y![r]);
   const score = (pred: Float64Array) => computeMetric(metric, taskInfo, yValid, pred);
   const tieMetric = tieBreakMetric(metric);
   const tieBreak = tieMetric ? (pred: Float64Array) => computeMetric(tieMetric, taskInfo, yValid, pred) : undefined;
@@ -115,77 +132,33 @@ export async function runAutoML(prepared: PreparedData, opts: RunOptions): Promi
     sampler: new TpeSampler({ seed: hashSeed(seed, 2), nStartup: 6 }),
     pruner: new SuccessiveHalvingPruner({ minResource: 3, reductionFactor: 3, minCompetitors: 2 }),
   });
+  // A retrain starts from the previous run's best configurations, then the usual portfolio.
+  const warm = opts.warmStart && opts.warmStart.metric === metric ? bestConfigurations(opts.warmStart, WARM_START_CONFIGS, lowerIsBetter) : [];
+  for (const t of warm) if (families.includes(t.family)) study.enqueue({ ...t.space });
   for (const p of portfolioOrder(families, taskInfo, shape)) study.enqueue(imbalanced ? { ...p, balance: false } : p);
 
-  const rows: LeaderboardRow[] = [];
-  const done: Done[] = [];
-  const familyCount = new Map<string, number>();
-  const familyFails = new Map<string, number>();
-  /** Seconds per trial, per family: finished trials and projections of trials stopped for time. */
-  const familyTimes = new Map<string, number[]>();
-  const familyOk = new Map<string, number>();
-  const addTime = (family: string, s: number) => familyTimes.set(family, [...(familyTimes.get(family) ?? []), s]);
-  let best: Done | undefined;
-  let note: string | undefined;
-  const better = (a: number, b: number) => (lowerIsBetter ? a < b : a > b);
-  const displayName = (family: string) => {
-    const n = (familyCount.get(family) ?? 0) + 1;
-    familyCount.set(family, n);
-    const name = family === 'baseline' ? 'Baseline' : familyByName(family).displayName;
-    return family === 'baseline' ? name : `${name} #${n}`;
-  };
+  const book = new TrialBook({ metric, lowerIsBetter, score, tieBreak, onRow: (row) => opts.onEvent?.({ type: 'trial', row }) });
+  const budgets = new FamilyBudgets(!workMode);
   const emitProgress = () =>
-    opts.onEvent?.({ type: 'progress', elapsedS: round2(elapsed()), budgetS, trialsDone: rows.length, bestScore: best?.score, bestModel: best?.row.model });
-
-  const record = (trialNumber: number, family: string, res: TrialResult | undefined, status: LeaderboardRow['status'], extra: { note?: string; fitS?: number } = {}) => {
-    const s = res ? score(res.oof) : NaN;
-    const ok = status === 'done' && Number.isFinite(s);
-    const row: LeaderboardRow = {
-      id: trialNumber < 0 ? 'baseline' : `t${trialNumber}`,
-      model: displayName(family),
-      family,
-      score: ok ? s : NaN,
-      metric,
-      lowerIsBetter,
-      fitS: round2(res?.fitS ?? extra.fitS ?? 0),
-      status: ok ? 'done' : status === 'done' ? 'failed' : status,
-      note: extra.note ?? (status === 'done' && !ok ? 'Its score could not be computed on the checking rows.' : undefined),
-    };
-    rows.push(row);
-    opts.onEvent?.({ type: 'trial', row });
-    if (ok && res) {
-      const d: Done = { row, trialNumber, family, score: s, tie: tieBreak?.(res.oof), oof: res.oof, models: res.models };
-      done.push(d);
-      if (!best || better(s, best.score)) best = d;
-      addTime(family, res.fitS);
-      familyOk.set(family, (familyOk.get(family) ?? 0) + 1);
-      // Keep models only for the best few (memory).
-      const holding = done.filter((x) => x.models && x.family !== 'baseline');
-      const keep = keepSet(holding, better);
-      for (const x of holding) if (!keep.has(x)) x.models = undefined;
-    }
-    emitProgress();
-    return ok ? s : NaN;
-  };
+    opts.onEvent?.({ type: 'progress', elapsedS: round2(elapsed()), budgetS, trialsDone: book.rows.length, bestScore: book.best?.score, bestModel: book.best?.row.model });
 
   // 1. Baseline, in this thread: a model always exists, even if everything else fails or is cancelled.
-  const baselineRes = await new InProcessExecutor(runData, familyByName).run(
-    { trialId: -1, family: 'baseline', params: {}, seed, keepModels: true },
-    {},
-  );
-  record(-1, 'baseline', baselineRes, 'done');
-  const baselineDone = done[0];
+  const baselineReq = { trialId: -1, family: 'baseline', params: {}, seed, keepModels: true };
+  const baselineRes = await new InProcessExecutor(runData, familyByName).run(baselineReq, {});
+  book.record(-1, 'baseline', baselineRes, 'done', { space: { family: 'baseline' }, params: {}, seed, balance: false });
+  emitProgress();
+  const baselineDone = book.done[0];
 
   // 2. Executor: workers when there is more than one core to use. While they start (a second or
   // two), trials run in this thread so the portfolio is not kept waiting.
   const wantWorkers = opts.workers ?? defaultWorkerCount();
-  const inProcess = new InProcessExecutor(runData, familyByName);
-  let executor: TrialExecutor = inProcess;
+  let executor: TrialExecutor = new InProcessExecutor(runData, familyByName);
   let pool: PoolExecutor | undefined;
   let stopped = false;
   let poolStart: Promise<PoolExecutor | undefined> | undefined;
   let poolPending = false;
   if (wantWorkers > 1 && families.length > 0 && !opts.signal?.aborted) {
+    poolPending = true;
     poolStart = PoolExecutor.start(runData, wantWorkers, (_l, m) => log(m)).then(
       (p) => {
         pool = p;
@@ -200,164 +173,86 @@ export async function runAutoML(prepared: PreparedData, opts: RunOptions): Promi
         return undefined;
       },
     );
-    poolPending = true;
     if (workMode) await poolStart;
   }
-  // While workers start, only one (cheap, first-in-portfolio) trial runs here: a long fit in this
-  // thread would hold up cancel and the deadline.
-  let bootstrapped = false;
 
-  // 3. Search.
-  // Reserve time after the search for the ensemble and for rebuilding the chosen models.
+  // 3. Search. Time is reserved after it for the ensemble and for rebuilding the chosen models.
   const deadline = t0 + budgetS * 1000 * 0.97 - Math.min(3000, budgetS * 70);
-  const running = new Map<number, { trial: Trial; family: string; controller: AbortController; promise: Promise<void> }>();
   const stopAll = new AbortController();
   const onCancel = () => stopAll.abort();
   opts.signal?.addEventListener('abort', onCancel, { once: true });
   if (opts.signal?.aborted) stopAll.abort(); // a Stop pressed while the baseline or workers were starting
-  let launched = 0;
+  const setups = new Map<number, { space: Record<string, ParamValue>; params: Record<string, unknown>; seed: number; balance: boolean }>();
 
-  /** What a trial of `family` must score for its models to be kept (see keep.ts). */
-  const keepThreshold = (family: string) => {
-    const threshold = keepBar(done.filter((d) => d.models && d.family !== 'baseline'), family, better);
-    return threshold === undefined ? undefined : { metric, lowerIsBetter, threshold };
-  };
-
-  /** Can a trial of this family still finish before the deadline (judged on its fastest past trial)? */
-  const fitsInTime = (f: string) => {
-    if (workMode) return true;
-    const times = familyTimes.get(f);
-    return !times?.length || Math.min(...times) <= (deadline - performance.now()) / 1000;
-  };
-
-  const nextTrial = (): { trial: Trial; family: string; req: TrialRequest; fidelity?: number } | undefined => {
+  const nextTrial = (): PlannedTrial | undefined => {
     // Families that keep failing on this data, or are too slow for the time left, are left out.
-    const allowed = families.filter((f) => ((familyFails.get(f) ?? 0) < 2 || (familyOk.get(f) ?? 0) > 0) && fitsInTime(f));
+    const allowed = budgets.allowed(families, (deadline - performance.now()) / 1000);
     if (allowed.length === 0) return undefined;
     let trial = study.ask();
     let family = trial.suggestCategorical('family', families);
     if (!allowed.includes(family)) {
       // Give the slot to the best allowed family so far, with the sampler choosing its parameters.
       study.tell(trial, { state: 'failed' });
-      const scoreOf = (f: string) => done.filter((d) => d.family === f).reduce((b, d) => (Number.isNaN(b) || better(d.score, b) ? d.score : b), NaN);
-      const pick = allowed.reduce((a, b) => (Number.isNaN(scoreOf(a)) || (!Number.isNaN(scoreOf(b)) && better(scoreOf(b), scoreOf(a))) ? b : a));
+      const pick = allowed.reduce((a, b) => (Number.isNaN(book.bestOf(a)) || (!Number.isNaN(book.bestOf(b)) && book.better(book.bestOf(b), book.bestOf(a))) ? b : a));
       trial = study.ask({ family: pick });
       family = trial.suggestCategorical('family', families);
     }
     const fam: ModelFamily = familyByName(family);
     trial.group = family;
-    const params = { ...(fam.defaults(taskInfo, shape) as Record<string, unknown>), ...SPACES[family].suggest(trial, taskInfo, shape) };
-    if (family === 'mlp') params.epochs = mlpEpochs(params.epochs, shape.nRows, budgetS, plan.folds.length);
-    if (family === 'gbdt') Object.assign(params, gbdtRounds(params, shape, budgetS, plan.folds.length));
+    const suggested = { ...(fam.defaults(taskInfo, shape) as Record<string, unknown>), ...SPACES[family].suggest(trial, taskInfo, shape) };
+    const params = applyTrialBudget(family, suggested, { shape, budgetS, folds: plan.folds.length });
     const balance = imbalanced ? Boolean(trial.suggestCategorical('balance', [false, true] as ParamValue[])) : false;
-    launched++;
+    const trialSeed = hashSeed(seed, 1000 + trial.number);
+    setups.set(trial.number, { space: { ...trial.params }, params, seed: trialSeed, balance });
     return {
       trial,
       family,
       fidelity: SPACES[family].fidelity?.(params),
-      req: { trialId: trial.number, family, params, seed: hashSeed(seed, 1000 + trial.number), balance, keepModels: true, keepIf: keepThreshold(family) },
+      req: { trialId: trial.number, family, params, seed: trialSeed, balance, keepModels: true, keepIf: book.keepThreshold(family) },
     };
   };
 
-  const launch = (item: NonNullable<ReturnType<typeof nextTrial>>, tellNow: boolean): Promise<() => void> => {
-    const { trial, family, req, fidelity } = item;
-    const controller = new AbortController();
-    const signal = AbortSignal.any([controller.signal, stopAll.signal]);
-    let pruned = false;
-    let projectedS = 0;
-    let first: { t: number; f: number } | undefined;
-    const onProgress = (p: { fraction: number; validLoss?: number }) => {
-      // A trial that will not finish before the deadline is stopped now, not at the deadline. The
-      // rate is measured from its first progress report, so start-up costs do not count.
-      if (!workMode && !pruned) {
-        const now = performance.now();
-        if (!first) first = { t: now, f: p.fraction };
-        else if (p.fraction - first.f >= 0.1) {
-          const remainingMs = ((now - first.t) / (p.fraction - first.f)) * (1 - p.fraction);
-          if (now + remainingMs > deadline + 1000) {
-            projectedS = (now - first.t + remainingMs) / 1000;
-            pruned = true;
-            controller.abort();
-            return;
-          }
-        }
-      }
-      if (p.validLoss === undefined || !fidelity || pruned) return;
-      const step = Math.round(p.fraction * plan.folds.length * fidelity);
-      trial.report(lowerIsBetter ? p.validLoss : -p.validLoss, step);
-      if (trial.shouldPrune()) {
-        pruned = true;
-        controller.abort();
-      }
-    };
-    const outcome = executor.run(req, { signal, onProgress }).then(
-      (res) => () => {
-        const s = record(trial.number, family, res, 'done');
-        study.tell(trial, Number.isFinite(s) ? s : { state: 'failed' });
-      },
-      (err) => () => {
-        if (projectedS > 0) {
-          addTime(family, projectedS);
-          record(trial.number, family, undefined, 'pruned', { note: 'Stopped early: it would not have finished within the time budget.' });
-          study.tell(trial, { state: 'failed' });
-        } else if (pruned) {
-          record(trial.number, family, undefined, 'pruned', { note: 'Stopped early: it was learning slower than earlier networks.' });
-          study.tell(trial, { state: 'pruned' });
-        } else if (isCancelled(err)) {
-          study.tell(trial, { state: 'failed' }); // stopped by the budget or the user; not shown
-        } else {
-          familyFails.set(family, (familyFails.get(family) ?? 0) + 1);
-          log(`${family} trial ${trial.number} failed: ${(err as Error).message}`);
-          record(trial.number, family, undefined, 'failed', { note: plainFailure(err) });
-          study.tell(trial, { state: 'failed' });
-        }
-      },
-    );
-    if (tellNow) {
-      const p = outcome.then((finish) => finish()).finally(() => running.delete(trial.number));
-      running.set(trial.number, { trial, family, controller, promise: p });
+  const finish = ({ trial, family }: PlannedTrial, o: TrialOutcome) => {
+    const setup = setups.get(trial.number)!;
+    if (o.kind === 'done') {
+      const s = book.record(trial.number, family, o.res, 'done', setup);
+      if (Number.isFinite(s)) budgets.succeeded(family, o.res.fitS);
+      study.tell(trial, Number.isFinite(s) ? s : { state: 'failed' });
+    } else if (o.kind === 'out_of_time') {
+      budgets.addTime(family, o.projectedS);
+      book.record(trial.number, family, undefined, 'pruned', setup, { note: 'Stopped early: it would not have finished within the time budget.' });
+      study.tell(trial, { state: 'failed' });
+    } else if (o.kind === 'pruned') {
+      book.record(trial.number, family, undefined, 'pruned', setup, { note: 'Stopped early: it was learning slower than earlier networks.' });
+      study.tell(trial, { state: 'pruned' });
+    } else if (o.kind === 'cancelled') {
+      study.tell(trial, { state: 'failed' }); // stopped by the budget or the user; not shown
+      return;
+    } else {
+      budgets.failed(family);
+      log(`${family} trial ${trial.number} failed: ${(o.err as Error).message}`);
+      book.record(trial.number, family, undefined, 'failed', setup, { note: plainFailure(o.err) });
+      study.tell(trial, { state: 'failed' });
     }
-    return outcome;
+    emitProgress();
   };
 
   const ticker = setInterval(emitProgress, 1000);
+  let launched = 0;
   try {
-    if (workMode) {
-      // Synchronous batches of BATCH trials, told in trial order: the same sequence on any machine.
-      let remaining = opts.workUnits!;
-      while (remaining > 0 && !stopAll.signal.aborted) {
-        await yieldToEventLoop();
-        if (stopAll.signal.aborted) break;
-        const items: NonNullable<ReturnType<typeof nextTrial>>[] = [];
-        for (let i = 0; i < Math.min(BATCH, remaining); i++) {
-          const it = nextTrial();
-          if (it) items.push(it);
-        }
-        if (!items.length) break;
-        remaining -= items.length;
-        const finishes = await Promise.all(items.map((it) => launch(it, false)));
-        for (const f of finishes) f();
-      }
-    } else {
-      while (!stopAll.signal.aborted) {
-        await yieldToEventLoop(); // in-process fits resolve as microtasks; let timers and cancel run
-        if (stopAll.signal.aborted) break;
-        const now = performance.now();
-        if (now >= deadline) break;
-        while (running.size < executor.slots && !stopAll.signal.aborted && !(poolPending && bootstrapped)) {
-          const item = nextTrial();
-          if (!item) break;
-          if (poolPending) bootstrapped = true;
-          launch(item, true);
-        }
-        if (running.size === 0 && !poolPending) break;
-        const wait = Math.max(10, Math.min(250, deadline - performance.now()));
-        await Promise.race([...[...running.values()].map((r) => r.promise), sleep(wait), ...(poolPending && poolStart ? [poolStart] : [])]);
-      }
-      // Out of time (or cancelled): stop what is still running; their work is lost.
-      for (const r of running.values()) r.controller.abort();
-      await Promise.race([Promise.allSettled([...running.values()].map((r) => r.promise)), sleep(1000)]);
-    }
+    launched = await runSchedule({
+      workUnits: opts.workUnits,
+      batch: BATCH,
+      deadline,
+      lowerIsBetter,
+      folds: plan.folds.length,
+      stop: stopAll.signal,
+      executor: () => executor,
+      poolPending: () => poolPending,
+      poolStart,
+      next: nextTrial,
+      finish,
+    });
   } finally {
     stopped = true;
     clearInterval(ticker);
@@ -367,65 +262,19 @@ export async function runAutoML(prepared: PreparedData, opts: RunOptions): Promi
     else void poolStart?.then((p) => p?.close());
   }
   const cancelled = !!opts.signal?.aborted;
-  log(`Search ended at ${elapsed().toFixed(1)} s after ${rows.length} trials.`);
+  log(`Search ended at ${elapsed().toFixed(1)} s after ${book.rows.length} trials.`);
 
-  // 4. Ensemble selection over the kept trials' validation predictions.
-  const candidates = bestFirst(done.filter((d) => d.models && d.family !== 'baseline'), better);
-  let chosen: { members: Done[]; weights: number[]; score: number } | undefined;
-  if (candidates.length) chosen = { members: [candidates[0]], weights: [1], score: candidates[0].score };
-  if (candidates.length > 1) {
-    // On the clock, selection stops in time to rebuild the models (a multiclass score on many rows can
-    // take ~15 ms, and 40 rounds over a dozen candidates would overrun the budget); work units never stop
-    // it early, so they stay reproducible.
-    const selectUntil = workMode ? undefined : Math.max(performance.now() + 200, t0 + budgetS * 1000 - Math.min(1500, budgetS * 30));
-    const sel = caruanaSelect(candidates.map((c) => c.oof), { score, lowerIsBetter, tieBreak }, 40, selectUntil);
-    if (sel.improved) {
-      const members = candidates.filter((_, i) => sel.weights[i] > 0);
-      chosen = { members, weights: sel.weights.filter((w) => w > 0), score: sel.score };
-    }
-  }
-  if (chosen && !better(chosen.score, baselineDone.score) && Number.isFinite(baselineDone.score)) chosen = undefined;
-  let bestRow: LeaderboardRow;
-  let fitted: Fitted;
-  let bestPred: Float64Array;
-  if (!chosen) {
-    bestRow = baselineDone.row;
-    bestPred = baselineDone.oof;
-    fitted = await buildModel(baselineDone, taskInfo, plan);
-    note = cancelled
-      ? 'The run was stopped before any model finished, so Augur kept the simple baseline.'
-      : families.length === 0
-        ? 'No model types are available, so Augur kept the simple baseline.'
-        : done.length > 1
-          ? 'No model beat the simple baseline on the checking rows, so Augur kept the baseline; the columns may not say much about the target.'
-          : 'No model finished within the time budget, so Augur kept the simple baseline. Give the run more time.';
-  } else if (chosen.members.length === 1) {
-    bestRow = chosen.members[0].row;
-    bestPred = chosen.members[0].oof;
-    fitted = await buildModel(chosen.members[0], taskInfo, plan);
-  } else {
-    const members = await Promise.all(chosen.members.map((m) => buildModel(m, taskInfo, plan)));
-    fitted = new EnsembleFitted(taskInfo, members, chosen.weights, 'weighted');
-    bestPred = blend(chosen.members.map((m) => m.oof), chosen.weights);
-    bestRow = {
-      id: 'ensemble',
-      model: `Ensemble of ${chosen.members.length} models`,
-      family: 'ensemble',
-      score: chosen.score,
-      metric,
-      lowerIsBetter,
-      fitS: round2(chosen.members.reduce((s, m) => s + m.row.fitS, 0)),
-      status: 'done',
-      note: chosen.members.map((m, i) => `${m.row.model} ${Math.round(chosen!.weights[i] * 100)}%`).join(', '),
-    };
-    rows.push(bestRow);
-    opts.onEvent?.({ type: 'trial', row: bestRow });
-  }
-  if (cancelled && chosen) note = 'The run was stopped early; this is the best model found until then.';
-  if (!workMode && !cancelled && launched === 0 && families.length > 0) note ??= 'The time budget was too short to try any model.';
+  // 4. Selection and the final model. On the clock, selection stops in time to rebuild the models (a
+  // multiclass score on many rows can take ~15 ms, and 40 rounds over a dozen candidates would overrun
+  // the budget); work units never stop it early, so they stay reproducible.
+  const selectUntil = workMode ? undefined : Math.max(performance.now() + 200, t0 + budgetS * 1000 - Math.min(1500, budgetS * 30));
+  const chosen = selectFinal(book.holding(), baselineDone, { score, lowerIsBetter, tieBreak }, selectUntil);
+  const final = await finalModel(chosen, baselineDone, taskInfo, plan, metric, lowerIsBetter);
+  if (final.ensembleRow) book.addRow(final.ensembleRow);
+  const note = runNote({ chosen: !!chosen, cancelled, families: families.length, scored: book.done.length, onClock: !workMode, launched });
 
   log(`Final model ready at ${elapsed().toFixed(1)} s.`);
-  const { sentence, quality } = describeQuality(taskInfo, target, yValid, bestPred, plan.description);
+  const { sentence, quality } = describeQuality(taskInfo, target, yValid, final.oof, plan.description);
   if (imbalanced && shares) {
     const rare = target.classes?.[shares.indexOf(minShare)] ?? 'the rarest answer';
     quality.push({
@@ -434,14 +283,19 @@ export async function runAutoML(prepared: PreparedData, opts: RunOptions): Promi
       explanation: `Augur tried giving rare answers more weight while training and ranks models by ${metricLabel}, which is not fooled by a lopsided target.`,
     });
   }
-  // Best first; a long run on a tiny file can try hundreds of models, so the summary keeps the top ones.
-  // The chosen model heads the list even when others share its score (ties are decided by log loss, which
-  // the list does not show): otherwise the list's first row and the "best model" would differ.
-  const ordered = [bestRow, ...rows.filter((r) => r !== bestRow).sort(rowOrder(lowerIsBetter))].slice(0, MAX_ROWS);
-  if (!ordered.includes(baselineDone.row)) ordered.push(baselineDone.row);
+  const leaderboard = orderedLeaderboard(book.rows, final.row, baselineDone.row, lowerIsBetter);
   const elapsedS = round2(elapsed());
-  opts.onEvent?.({ type: 'progress', elapsedS, budgetS, trialsDone: rows.length, bestScore: bestRow.score, bestModel: bestRow.model });
+  opts.onEvent?.({ type: 'progress', elapsedS, budgetS, trialsDone: book.rows.length, bestScore: final.row.score, bestModel: final.row.model });
   const encoder = prepared.encoder;
+  const fitted = final.fitted;
+  const record: RunRecord = {
+    version: RUN_RECORD_VERSION, seed, metric, budgetS, elapsedS, ...(workMode ? { workUnits: opts.workUnits } : {}),
+    plan: { kind: plan.kind, seed: planSeed, options: planOptions, folds: plan.folds.length },
+    trials: book.records,
+    chosen: chosen
+      ? { kind: 'trials', members: chosen.members.map((m, i) => ({ trial: m.trialNumber, weight: chosen.weights[i] })) }
+      : { kind: 'baseline' },
+  };
   return {
     summary: {
       task: taskInfo.task,
@@ -449,9 +303,9 @@ export async function runAutoML(prepared: PreparedData, opts: RunOptions): Promi
       classes: target.classes,
       metric,
       lowerIsBetter,
-      leaderboard: ordered,
-      modelsTried: rows.length,
-      best: bestRow,
+      leaderboard,
+      modelsTried: book.rows.length,
+      best: final.row,
       elapsedS,
       budgetS,
       sentence,
@@ -459,22 +313,19 @@ export async function runAutoML(prepared: PreparedData, opts: RunOptions): Promi
       cancelled,
       note,
     },
-    model: {
-      encoder,
-      fitted,
-      taskInfo,
-      target,
-      predict: (table: Table) => fitted.predict(encoder.encode(table)),
-    },
+    model: { encoder, fitted, taskInfo, target, predict: (table: Table) => fitted.predict(encoder.encode(table)) },
+    evidence: { y: data.y, validRows: plan.validRows, oof: final.oof, foldOf: foldIndex(plan, data.nRows), plan: { kind: plan.kind, folds: plan.folds.length, description: plan.description } },
+    record,
   };
 }
 
-/** A trial's model for prediction: its single model (holdout) or the bag of its fold models (k-fold). */
-async function buildModel(d: Done, taskInfo: TaskInfo, plan: ValidationPlan): Promise<Fitted> {
-  const fam = familyByName(d.family);
-  const models = await Promise.all(d.models!.map((j) => fam.fromJSON(j)));
-  if (models.length === 1) return models[0];
-  return new EnsembleFitted(taskInfo, models, models.map(() => 1 / models.length), plan.kind === 'kfold' ? 'bag' : 'weighted');
+/** The fold whose validation rows hold each row (-1 for rows only ever trained on). */
+export function foldIndex(plan: ValidationPlan, nRows: number): Int32Array {
+  const out = new Int32Array(nRows).fill(-1);
+  plan.folds.forEach((f, k) => {
+    for (const r of f.valid) out[r] = k;
+  });
+  return out;
 }
 
 function classShares(task: TaskInfo, y: Float64Array): number[] | undefined {
@@ -484,45 +335,8 @@ function classShares(task: TaskInfo, y: Float64Array): number[] | undefined {
   return c.map((x) => x / y.length);
 }
 
-/** Epochs for a network trial: its default, capped so one trial fits in a fraction of the budget. */
-function mlpEpochs(epochs: unknown, nRows: number, budgetS: number, folds: number): number {
-  const base = typeof epochs === 'number' ? epochs : 50;
-  // ~5k rows/s per fold (wasm, small nets), one network may use ~40% of the budget.
-  const cap = Math.floor((budgetS * 0.4 * 5000) / Math.max(1, nRows * folds));
-  return Math.max(3, Math.min(base, cap));
-}
-
-/**
- * Boosting rounds a trial can afford in ~30% of the budget (assuming a conservative 10M
- * row·feature·rounds per second, counting only the features a tree samples), with the learning rate
- * raised so that few rounds still converge (learning rate × rounds ≥ 20) — a cheap first model on big
- * data, as FLAML starts.
- */
-function gbdtRounds(params: Record<string, unknown>, shape: Shape, budgetS: number, folds: number): { nRounds: number; learningRate: number } {
-  const rounds = typeof params.nRounds === 'number' ? params.nRounds : 500;
-  const lr = typeof params.learningRate === 'number' ? params.learningRate : 0.1;
-  const colsample = typeof params.colsampleByTree === 'number' ? params.colsampleByTree : 1;
-  const cells = shape.nRows * Math.max(1, shape.nFeatures * colsample) * folds;
-  const cap = Math.floor((0.3 * budgetS * 1e7) / Math.max(1, cells));
-  const nRounds = Math.max(10, Math.min(rounds, cap));
-  return { nRounds, learningRate: Math.min(0.3, Math.max(lr, 20 / nRounds)) };
-}
-
 function plainFailure(err: unknown): string {
   if (err instanceof UserError || (err as Error)?.name === 'UserError') return (err as Error).message;
   return 'This model could not be trained on this data.';
 }
-
-function rowOrder(lowerIsBetter: boolean) {
-  return (a: LeaderboardRow, b: LeaderboardRow) => {
-    const fa = Number.isFinite(a.score), fb = Number.isFinite(b.score);
-    if (fa !== fb) return fa ? -1 : 1;
-    if (!fa) return 0;
-    return lowerIsBetter ? a.score - b.score : b.score - a.score;
-  };
-}
-
-const round2 = (x: number) => Math.round(x * 100) / 100;
-const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
