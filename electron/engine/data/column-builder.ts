@@ -40,6 +40,11 @@ export interface ColumnPlan {
   dateFormat?: DateFormat;
   /** Numbers typed with this unit after them ("12 kg"), in splitUnit's form; read without it. */
   unit?: string;
+  /**
+   * Read this way whatever the cells say (a saved model's schema): cells that do not fit stay missing
+   * and are counted, instead of turning the column into text.
+   */
+  pinned?: boolean;
 }
 
 type Decode = (buf: Buffer, s: number, e: number) => string;
@@ -67,10 +72,11 @@ export class ColumnBuilder {
   readonly unit?: string;
   private readonly dateFormat?: DateFormat;
   private readonly isoDates: boolean;
+  private readonly pinned: boolean;
 
   constructor(
     readonly name: string,
-    plan: ColumnPlan,
+    readonly plan: ColumnPlan,
     capacity: number,
     private readonly na: Set<string>,
     private readonly decode: Decode,
@@ -80,6 +86,7 @@ export class ColumnBuilder {
     this.unit = plan.unit;
     this.dateFormat = plan.dateFormat;
     this.isoDates = plan.dateFormat?.order === 'ymd';
+    this.pinned = plan.pinned === true;
     if (this.kind === 'str') this.codes = new Int32Array(capacity);
     else this.values = new Float64Array(capacity);
   }
@@ -204,7 +211,7 @@ export class ColumnBuilder {
     this.badCount++;
     if (this.bad.length < MAX_BAD_KEPT) this.bad.push({ row, text: t });
     // A handful of unreadable cells stay missing (and get reported); more means the column is text.
-    if (this.bad.length >= MAX_BAD_KEPT || this.badCount > 2 + this.nonMissing * 0.005) this.demote(row + 1);
+    if (!this.pinned && (this.bad.length >= MAX_BAD_KEPT || this.badCount > 2 + this.nonMissing * 0.005)) this.demote(row + 1);
     else this.missing++;
   }
 

@@ -10,6 +10,7 @@ import { NEED_MORE, RecordScanner, UNTERMINATED, F_ESCAPED } from './csv-scanner
 import { NotUtf8Error, RangeParser, type RangeSpec } from './parse-range.ts';
 import { canParallelize, parseWithTwoThreads, type ParseResult } from './parallel.ts';
 import type { ColumnBuilder, ColumnPlan } from './column-builder.ts';
+import type { ColumnSchema, TableSchema } from './schema.ts';
 import { cellDecoder, readHead, sniffSource, type Encoding, type SourceInfo } from './source.ts';
 import { planColumn, typeOfNumColumn, typeOfStrColumn } from './infer.ts';
 import { isNotKnownWord, makeNaSet, parseBoolean, parseDateAny, parseNumber } from './values.ts';
@@ -19,10 +20,17 @@ export interface ImportOptions {
   signal?: AbortSignal;
   onProgress?: (fraction: number, message: string) => void;
   naValues?: string[];
+  /**
+   * A saved model's column schema: the columns it names are read as they were for training (the same
+   * decimal mark, date order and unit, the same type), not inferred again from this file's sample.
+   */
+  schema?: TableSchema;
 }
 export interface ImportResult {
   table: Table;
   summary: Omit<ImportSummary, 'datasetId'>;
+  /** How each column's cells were read, in table order (what a schema pins for later files). */
+  plans: ColumnPlan[];
 }
 
 const HEAD_BYTES = 1 << 20;
@@ -280,9 +288,11 @@ async function importWith(
   const na = makeNaSet(opts.naValues);
   const headBytes = headAsScanBytes(head, src);
   const layout = readLayout(headBytes, head.length >= fileBytes, src.encoding, fileName);
-  const plans: ColumnPlan[] = layout.header.map((_, k) =>
-    planColumn(layout.sample.map((r) => r[k] ?? ''), na, layout.delimiter),
-  );
+  const pinned = new Map((opts.schema?.columns ?? []).map((c) => [c.name, c]));
+  const plans: ColumnPlan[] = layout.header.map((name, k) => {
+    const saved = pinned.get(name);
+    return saved ? { ...saved.storage, pinned: true } : planColumn(layout.sample.map((r) => r[k] ?? ''), na, layout.delimiter);
+  });
   const estRows = Math.ceil((fileBytes / layout.avgRowBytes) * 1.05) + 16;
   const spec: RangeSpec = {
     filePath,
@@ -365,7 +375,7 @@ async function importWith(
     });
   }
 
-  const columns: Column[] = builders.map((b) => finishColumn(b, rows));
+  const columns: Column[] = builders.map((b) => finishColumn(b, rows, pinned.get(b.name)));
   const table: Table = { nRows: rows, columns };
   for (const b of builders) findings.push(...builderFindings(b));
 
@@ -374,6 +384,7 @@ async function importWith(
   onProgress?.(1, `Read ${rows.toLocaleString('en-US')} rows`);
   return {
     table,
+    plans: builders.map((b) => readPlan(b)),
     summary: {
       fileName,
       fileBytes,
@@ -393,15 +404,23 @@ function fit<T extends Float64Array | Int32Array>(a: T, n: number): T {
   return (a.length > n * 1.25 + 1024 ? a.slice(0, n) : a.subarray(0, n)) as T;
 }
 
-/** Typed storage -> a Table column with its user-facing type. */
-function finishColumn(b: ColumnBuilder, rows: number): Column {
+/** The plan a column was finally read with (a number column that turned to text is text). */
+function readPlan(b: ColumnBuilder): ColumnPlan {
+  const p = b.plan;
+  if (b.kind === 'str') return { kind: 'str' };
+  return { kind: b.kind, ...(p.decimal ? { decimal: p.decimal } : {}), ...(p.dateFormat ? { dateFormat: p.dateFormat } : {}), ...(p.unit ? { unit: p.unit } : {}) };
+}
+
+/** Typed storage -> a Table column with its user-facing type (the schema's, when one pins it). */
+function finishColumn(b: ColumnBuilder, rows: number, pinned?: ColumnSchema): Column {
   if (b.kind === 'date') return { name: b.name, type: 'date', values: fit(b.values!, rows) };
   if (b.kind === 'num') {
     const values = fit(b.values!, rows);
-    const type = typeOfNumColumn(b.name, values, rows);
+    const type = pinned ? pinned.read : typeOfNumColumn(b.name, values, rows);
     if (type === 'boolean') {
       const codes = new Int32Array(rows);
-      for (let i = 0; i < rows; i++) codes[i] = values[i] === values[i] ? values[i] : -1;
+      // (a pinned 0/1 column of a later file may hold other numbers: those are not a yes or a no)
+      for (let i = 0; i < rows; i++) codes[i] = values[i] === 0 || values[i] === 1 ? values[i] : -1;
       return { name: b.name, type: 'boolean', codes, dictionary: ['false', 'true'], labels: ['0', '1'] };
     }
     if (type === 'id') {
@@ -423,8 +442,10 @@ function finishColumn(b: ColumnBuilder, rows: number): Column {
     return { name: b.name, type: 'numeric', values };
   }
   const codes = fit(b.codes!, rows);
-  const type = typeOfStrColumn(b.name, { nRows: rows, missing: b.missing, dictionary: b.dictionary, codes });
-  if (type === 'boolean') return toBoolean(b.name, codes, b.dictionary);
+  const inferred = pinned ? pinned.read : typeOfStrColumn(b.name, { nRows: rows, missing: b.missing, dictionary: b.dictionary, codes });
+  if (inferred === 'boolean') return toBoolean(b.name, codes, b.dictionary);
+  // A schema can only pin what text can be: numbers and dates were pinned by the plan above.
+  const type = inferred === 'numeric' || inferred === 'date' ? 'categorical' : inferred;
   return { name: b.name, type, codes, dictionary: b.dictionary };
 }
 

@@ -2,15 +2,18 @@
 // it (number with which decimal mark and unit, date in which order, or text) and the type the user
 // confirmed (after type overrides). A later file (scoring, monitoring) is read with this schema instead
 // of being re-inferred from its own sample, so a value that no longer fits is reported, not silently NaN.
-import type { ColumnType } from '../../../shared/api.ts';
+import type { ColumnSettings, ColumnType } from '../../../shared/api.ts';
 import { UserError } from '../util/errors.ts';
 import type { ColumnPlan } from './column-builder.ts';
 import type { DateOrder } from './values.ts';
+import type { Table } from './table.ts';
 
 export const SCHEMA_VERSION = 1;
 
 export interface ColumnSchema {
   name: string;
+  /** The type the import read (a later file is read as this; the saved settings' overrides then apply). */
+  read: ColumnType;
   /** The type training used (the user's override when there was one). */
   type: ColumnType;
   /** How the cells were read from text. */
@@ -43,7 +46,7 @@ export function tableSchemaFromJSON(json: unknown): TableSchema {
     const o = c as Record<string, unknown>;
     if (typeof o.name !== 'string' || o.name.length > MAX_NAME || seen.has(o.name)) throw bad();
     seen.add(o.name);
-    if (!TYPES.includes(o.type as ColumnType)) throw bad();
+    if (!TYPES.includes(o.type as ColumnType) || !TYPES.includes(o.read as ColumnType)) throw bad();
     if (o.role !== 'feature' && o.role !== 'target' && o.role !== 'ignored') throw bad();
     const s = o.storage as Record<string, unknown> | undefined;
     if (!s || typeof s !== 'object' || !['num', 'date', 'str'].includes(s.kind as string)) throw bad();
@@ -61,12 +64,32 @@ export function tableSchemaFromJSON(json: unknown): TableSchema {
       if (!f || typeof f !== 'object' || !ORDERS.includes(f.order as DateOrder)) throw bad();
       storage.dateFormat = { order: f.order as DateOrder };
     }
-    const out: ColumnSchema = { name: o.name, type: o.type as ColumnType, storage, role: o.role };
+    const out: ColumnSchema = { name: o.name, read: o.read as ColumnType, type: o.type as ColumnType, storage, role: o.role };
     if (o.labels !== undefined) {
       const l = o.labels;
       if (!Array.isArray(l) || l.length !== 2 || !l.every((x) => typeof x === 'string' && x.length <= MAX_NAME)) throw bad();
       out.labels = [l[0], l[1]];
     }
+    return out;
+  });
+  return { version: SCHEMA_VERSION, columns };
+}
+
+/**
+ * The schema of a training file: `imported` is the table as the import read it (before the settings),
+ * `plans` how each of its columns was read, `used` the columns the model's features come from.
+ */
+export function buildSchema(imported: Table, plans: ColumnPlan[], settings: ColumnSettings, used: Set<string>): TableSchema {
+  const columns = imported.columns.map((c, k): ColumnSchema => {
+    const p = plans[k] ?? { kind: c.type === 'numeric' ? 'num' : c.type === 'date' ? 'date' : 'str' };
+    const storage: ColumnPlan = { kind: p.kind };
+    if (p.decimal) storage.decimal = p.decimal;
+    if (p.dateFormat) storage.dateFormat = { order: p.dateFormat.order };
+    if (p.unit) storage.unit = p.unit;
+    const type = settings.typeOverrides?.[c.name] ?? c.type;
+    const role = c.name === settings.target ? 'target' : used.has(c.name) ? 'feature' : 'ignored';
+    const out: ColumnSchema = { name: c.name, read: c.type, type, storage, role };
+    if (c.type === 'boolean' && 'labels' in c && c.labels?.length === 2) out.labels = [c.labels[0], c.labels[1]];
     return out;
   });
   return { version: SCHEMA_VERSION, columns };
