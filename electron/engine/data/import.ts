@@ -25,6 +25,8 @@ export interface ImportOptions {
    * decimal mark, date order and unit, the same type), not inferred again from this file's sample.
    */
   schema?: TableSchema;
+  /** File column name → the name to use (a saved model's name for a renamed column, from the mapping step). */
+  rename?: Record<string, string>;
 }
 export interface ImportResult {
   table: Table;
@@ -203,6 +205,16 @@ function readLayout(bytes: Buffer, isWholeFile: boolean, encoding: Encoding, fil
   };
 }
 
+/** Applies the mapping step's renames; a rename that would give two columns one name is not applied. */
+function renameColumns(header: string[], rename: Record<string, string>): void {
+  const wanted = header.map((h) => (Object.hasOwn(rename, h) ? rename[h] : h));
+  const count = new Map<string, number>();
+  for (const w of wanted) count.set(w, (count.get(w) ?? 0) + 1);
+  header.forEach((h, k) => {
+    if (count.get(wanted[k]) === 1) header[k] = wanted[k];
+  });
+}
+
 /** Lines at the top that are not the header: a report's title, an export date (at most MAX_TITLE_LINES). */
 const MAX_TITLE_LINES = 10;
 
@@ -288,6 +300,7 @@ async function importWith(
   const na = makeNaSet(opts.naValues);
   const headBytes = headAsScanBytes(head, src);
   const layout = readLayout(headBytes, head.length >= fileBytes, src.encoding, fileName);
+  if (opts.rename) renameColumns(layout.header, opts.rename);
   const pinned = new Map((opts.schema?.columns ?? []).map((c) => [c.name, c]));
   const plans: ColumnPlan[] = layout.header.map((name, k) => {
     const saved = pinned.get(name);
