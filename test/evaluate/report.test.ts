@@ -149,6 +149,15 @@ describe('buildEvaluation', () => {
     expect(seen.every((f) => f >= 0 && f <= 1)).toBe(true);
   });
 
+  it('judges the default metric when the run\'s cannot be computed (MAPE with an actual of 0)', async () => {
+    const y = Float64Array.from({ length: 200 }, (_, i) => i % 50);
+    const pred = Float64Array.from(y, (v, i) => v + (i % 3) - 1);
+    const fast = await evaluateFast({ taskInfo: { task: 'regression', nClasses: 1 }, y, pred, plan: plan(200), metric: 'mape' });
+    expect(fast.metric).toBe('rmse');
+    expect(fast.metrics.mape).toBeUndefined();
+    expect(fast.folds!.metric).toBe('rmse');
+  });
+
   it('leaves rows without an outcome out and counts them', async () => {
     const input = churn(500, 8);
     input.y[3] = NaN;

@@ -3,7 +3,7 @@
 // (metrics and intervals, charts, calibration, conformal ranges, threshold, a first verdict) and the
 // slow part (metric slices and the weak-spot search, and the verdict with them). Both stop on an
 // AbortSignal and report progress. Field names follow the CLI contract of `evaluate --json`.
-import { defaultMetricFor, type MetricName } from '../../../shared/metrics.ts';
+import { defaultMetricFor, metricSpec, type MetricName } from '../../../shared/metrics.ts';
 import type { CalibratorJSON, CalibratorKind } from '../models/composite/calibrators.ts';
 import { chooseCalibration, reliability, type ReliabilityBin } from './calibration.ts';
 import { DEFAULT_COVERAGE, fitConformal, typicalRange } from './conformal.ts';
@@ -12,7 +12,7 @@ import { amountCharts, confusionMatrix, curvesFor, type AmountCharts, type Class
 import { prepareScores } from './kernels.ts';
 import { Pacer, type EvalProgress } from './pace.ts';
 import { scoredRows, scoredTable, type EvalRows, type EvaluationInput } from './rows.ts';
-import { scoreRows, type MetricsReport } from './scores.ts';
+import { foldValues, scoreRows, type MetricsReport } from './scores.ts';
 import { computeSlices, sliceMetricFor, type Slice } from './slices.ts';
 import { chooseThreshold, type Costs, type ThresholdChoice } from './threshold.ts';
 import { judge, type Reason, type VerdictLevel } from './verdict.ts';
@@ -116,9 +116,15 @@ export async function evaluateFast(input: EvaluationInput, opts: EvaluationOptio
   const pace = new Pacer(opts);
   const rows = scoredRows(input);
   const task = rows.task.task;
-  const metric = input.metric ?? defaultMetricFor(task);
+  let metric = input.metric ?? defaultMetricFor(task);
+  if (metricSpec(metric).kind !== (task === 'regression' ? 'regression' : 'classification')) throw new Error(`Metric ${metric} does not apply to a ${task} task`);
   const seed = opts.seed ?? 0;
   const report = await scoreRows(rows, { classes: input.classes, metric, resamples: opts.resamples, seed, pace: pace.part(0, 0.7) });
+  // MAPE is not reported when an actual is 0: judge the default metric instead
+  if (!report.metrics[metric]) {
+    metric = defaultMetricFor(task);
+    if (report.folds) report.folds = foldValues(rows, metric);
+  }
   const scores = prepareScores(rows.task, rows.y, rows.pred);
   const charts: FastEvaluation['charts'] = scores.kind === 'classification'
     ? { curves: curvesFor(scores, rows.pred), confusion: confusionMatrix(scores) }
