@@ -2,12 +2,11 @@
 // rebuilt from known fields only, before any handler sees it. Failures are BadRequestError.
 import type { ApiMethod, ApiMethods, ColumnSettings, ColumnType, FileRef, Task } from '../../shared/api.ts';
 import { API_METHODS } from '../../shared/api.ts';
-import type { MetricName } from '../engine/evaluate/metrics.ts';
+import { SEARCH_METRICS } from '../../shared/metrics.ts';
 import { BadRequestError } from './errors.ts';
 
 const COLUMN_TYPES: Record<ColumnType, true> = { numeric: true, categorical: true, boolean: true, date: true, text: true, id: true };
 const TASKS: Record<Task, true> = { binary: true, multiclass: true, regression: true };
-const METRICS: Record<MetricName, true> = { roc_auc: true, log_loss: true, accuracy: true, f1_macro: true, rmse: true, mae: true, r2: true };
 
 export const LIMITS = {
   idChars: 100,
@@ -98,7 +97,7 @@ const VALIDATORS: Validators = {
       if (!Number.isSafeInteger(a.seed) || (a.seed as number) < 0) throw new BadRequestError('seed must be a non-negative integer');
       out.seed = a.seed as number;
     }
-    if (a.metric !== undefined) out.metric = oneOf(a.metric, METRICS, 'metric');
+    if (a.metric !== undefined) out.metric = oneOf(a.metric, SEARCH_METRICS, 'metric');
     return out;
   },
   cancel: (a) => ({ jobId: id(a.jobId, 'jobId') }),

@@ -1,6 +1,10 @@
 // Numbers and words for people, not programmers: "1,234 rows", "86%", "about 2 min".
 // Pure functions, no React, so they are unit-tested in node (test/renderer/format.test.ts).
 import type { ColumnType, Task } from '../../shared/api.ts';
+import { formatPercent, formatScore, metricPlain, metricSpec, searchMetricsFor } from '../../shared/metrics.ts';
+
+// The metric vocabulary and number formatting live in shared/metrics.ts (the engine uses the same).
+export { formatNumber, formatPercent, formatScore, metricPlain, type MetricPlain } from '../../shared/metrics.ts';
 
 const intFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
@@ -26,30 +30,10 @@ export function formatBytes(bytes: number): string {
   return `${v < 10 ? v.toFixed(1) : formatInt(v)} ${units[i]}`;
 }
 
-/** 0.8612 -> "86%"; keeps one decimal only when it matters (99.5%). */
-export function formatPercent(fraction: number): string {
-  if (!Number.isFinite(fraction)) return '–';
-  const p = fraction * 100;
-  const txt = Math.abs(p) >= 99 && Math.abs(p) < 100 ? p.toFixed(1).replace(/\.0$/, '') : Math.round(p).toString();
-  return `${txt}%`;
-}
-
 /** A share of rows: never shows "0%" for something that is there ("< 1%"). */
 export function formatShare(fraction: number): string {
   if (fraction > 0 && fraction < 0.005) return '< 1%';
   return formatPercent(fraction);
-}
-
-/** A general number with sensible precision: 1,234 / 12.3 / 0.0123. */
-export function formatNumber(v: number): string {
-  if (!Number.isFinite(v)) return '–';
-  const a = Math.abs(v);
-  if (a >= 1000) return intFmt.format(Math.round(v));
-  if (a >= 100) return v.toFixed(0);
-  if (a >= 10) return v.toFixed(1);
-  if (a >= 1) return v.toFixed(2);
-  if (a === 0) return '0';
-  return v.toPrecision(2);
 }
 
 /** Durations: "8 s", "1 min 20 s", "2 h 5 min". */
@@ -79,33 +63,6 @@ export function formatSeconds(s: number): string {
   return s < 10 ? `${s.toFixed(1)} s` : formatDuration(s);
 }
 
-export interface MetricPlain {
-  /** Column heading, e.g. "Ranking quality". */
-  label: string;
-  /** One sentence that explains the number to a non-statistician. */
-  hint: string;
-  /** Percent-style metrics are shown as 86%. */
-  percent: boolean;
-}
-
-const METRICS: Record<string, MetricPlain> = {
-  roc_auc: {
-    label: 'Ranking quality',
-    hint: 'How well the model puts likely cases above unlikely ones: 50% is a coin flip, 100% is perfect.',
-    percent: true,
-  },
-  accuracy: { label: 'Right', hint: 'Share of held-back rows the model got right.', percent: true },
-  f1_macro: { label: 'Balanced hit rate', hint: 'Hits and misses weighed equally across all categories (100% is perfect).', percent: true },
-  r2: { label: 'Variation explained', hint: 'How much of the ups and downs the model explains: 0% is guessing the average, 100% is perfect.', percent: true },
-  log_loss: { label: 'Confidence error', hint: 'How far the model’s stated confidence is from the truth: lower is better.', percent: false },
-  rmse: { label: 'Error size', hint: 'How far off predictions are, in the column’s own units, with big misses counting extra: lower is better.', percent: false },
-  mae: { label: 'Average error', hint: 'How far off predictions are on average, in the column’s own units: lower is better.', percent: false },
-};
-
-export function metricPlain(metric: string): MetricPlain {
-  return METRICS[metric] ?? { label: 'Score', hint: `Model score (${metric}).`, percent: false };
-}
-
 /** One way to decide which model is best, in words: the engine's metric name and what it favours. */
 export interface Goal {
   metric: string;
@@ -114,28 +71,7 @@ export interface Goal {
 
 /** What the user may ask the search to optimise, by task; the first is the default and the recommended one. */
 export function goalsFor(task: Task): Goal[] {
-  if (task === 'regression') {
-    return [
-      { metric: 'rmse', title: 'Small errors, with big misses counting extra (recommended)' },
-      { metric: 'mae', title: 'The smallest average error' },
-      { metric: 'r2', title: 'Explaining most of the ups and downs' },
-    ];
-  }
-  return [
-    { metric: 'roc_auc', title: 'Putting likely cases first (recommended)' },
-    { metric: 'log_loss', title: 'Confidence you can trust' },
-    { metric: 'accuracy', title: 'The most right answers' },
-    { metric: 'f1_macro', title: 'Every answer counts the same, however rare' },
-  ];
-}
-
-/** A score as shown to users: "87%" for AUC/accuracy, "± 1,234" for errors. */
-export function formatScore(metric: string, value: number): string {
-  if (!Number.isFinite(value)) return '–';
-  const m = metricPlain(metric);
-  if (m.percent) return formatPercent(value);
-  if (metric === 'rmse' || metric === 'mae') return `± ${formatNumber(value)}`;
-  return formatNumber(value);
+  return searchMetricsFor(task).map((metric) => ({ metric, title: metricSpec(metric).goal ?? metricSpec(metric).plain }));
 }
 
 /**

@@ -1,4 +1,6 @@
+import { defaultMetricFor, isSearchMetric, metricSpec, searchMetricsFor, type MetricName } from '../../../shared/metrics.ts';
 import type { TaskInfo } from '../models/types.ts';
+import { metricValue, prepareScores } from './kernels.ts';
 
 /**
  * Scoring of predictions. `pred` uses the Fitted.predict layout:
@@ -10,37 +12,23 @@ import type { TaskInfo } from '../models/types.ts';
  * A metric that is undefined for the given rows (e.g. ROC AUC when only one class is present,
  * any metric on 0 rows, or any prediction that is NaN) returns NaN; callers decide how to show that.
  */
-export type MetricName = 'roc_auc' | 'log_loss' | 'accuracy' | 'f1_macro' | 'rmse' | 'mae' | 'r2';
-
-const INFO: Record<MetricName, { lowerIsBetter: boolean; label: string }> = {
-  roc_auc: { lowerIsBetter: false, label: 'ROC AUC' },
-  log_loss: { lowerIsBetter: true, label: 'Log loss' },
-  accuracy: { lowerIsBetter: false, label: 'Accuracy' },
-  f1_macro: { lowerIsBetter: false, label: 'F1 (macro)' },
-  rmse: { lowerIsBetter: true, label: 'RMSE' },
-  mae: { lowerIsBetter: true, label: 'MAE' },
-  r2: { lowerIsBetter: false, label: 'R²' },
-};
-
-const CLASSIFICATION_METRICS: MetricName[] = ['roc_auc', 'log_loss', 'accuracy', 'f1_macro'];
-const REGRESSION_METRICS: MetricName[] = ['rmse', 'mae', 'r2'];
+export type { MetricName, SearchMetricName } from '../../../shared/metrics.ts';
 
 /** Probabilities are clipped to [EPS, 1-EPS] for log loss (as scikit-learn does) so one confident miss stays finite. */
 const EPS = 1e-15;
 
 export function metricInfo(name: MetricName): { lowerIsBetter: boolean; label: string } {
-  const info = INFO[name];
-  if (!info) throw new Error(`Unknown metric: ${String(name)}`);
-  return { ...info };
+  const { lowerIsBetter, label } = metricSpec(name);
+  return { lowerIsBetter, label };
 }
 
 export function defaultMetric(task: TaskInfo): MetricName {
-  return task.task === 'regression' ? 'rmse' : 'roc_auc';
+  return defaultMetricFor(task.task);
 }
 
-/** Metrics that make sense for this task (used to validate a user's metric choice). */
+/** Metrics a run may optimise for this task (used to validate a user's metric choice, and the CLI's test scores). */
 export function metricsForTask(task: TaskInfo): MetricName[] {
-  return task.task === 'regression' ? [...REGRESSION_METRICS] : [...CLASSIFICATION_METRICS];
+  return searchMetricsFor(task.task);
 }
 
 /**
@@ -59,12 +47,14 @@ export function computeMetric(name: MetricName, task: TaskInfo, y: Float64Array,
     throw new Error(`Prediction length ${pred.length} does not match ${n} rows x ${k}`);
   }
   const isReg = task.task === 'regression';
-  if (isReg !== REGRESSION_METRICS.includes(name)) {
+  if (isReg !== (metricSpec(name).kind === 'regression')) {
     throw new Error(`Metric ${name} does not apply to a ${task.task} task`);
   }
   if (n === 0) return NaN;
   // A model that outputs NaN is broken: no metric may make it look usable (NaN would read as class 0).
   for (let i = 0; i < pred.length; i++) if (pred[i] !== pred[i]) return NaN;
+  // The search's own metrics keep their tuned code below; the evaluation's extra ones use the shared kernels.
+  if (!isSearchMetric(name)) return metricValue(prepareScores(task, y, pred), name);
   switch (name) {
     case 'rmse': {
       let s = 0;
