@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { importCsvFile } from '../electron/engine/data/import.ts';
-import { prepareTraining, type FeatureEncoder } from '../electron/engine/data/features.ts';
+import type { FeatureEncoder } from '../electron/engine/data/features.ts';
+import { prepareTraining } from '../electron/engine/data/prepare.ts';
 import { complementRows, readRowIndexFile, takeRows } from '../electron/engine/data/table-ops.ts';
 import type { Table } from '../electron/engine/data/table.ts';
 import { fitConformal, fitIntervalRecipe, measureRecipe } from '../electron/engine/evaluate/conformal.ts';
@@ -35,11 +36,8 @@ export interface Evidence {
 /** Out-of-fold predictions of the default GBDT on the training rows, and its fold models. */
 export async function gbdtEvidence(trainTable: Table, target: string, seed: number): Promise<Evidence> {
   const prepared = prepareTraining(trainTable, { target });
-  // prepareTraining drops rows without an outcome: keep the table rows that stayed, in order
-  const yAll = prepared.encoder.encodeTarget(trainTable);
-  const kept: number[] = [];
-  for (let i = 0; i < yAll.length; i++) if (yAll[i] === yAll[i]) kept.push(i);
-  const table = kept.length === trainTable.nRows ? trainTable : takeRows(trainTable, kept);
+  // prepareTraining drops rows without an outcome: `rows` says which table rows stayed, in order
+  const table = prepared.rows.length === trainTable.nRows ? prepared.table : takeRows(prepared.table, prepared.rows);
   const { dataset, taskInfo } = prepared;
   const family = familyByName('gbdt');
   const plan = planValidation(dataset.y!, taskInfo, seed);
