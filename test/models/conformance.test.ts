@@ -2,7 +2,9 @@
 // registry is checked automatically. Budgets are kept tiny via conformanceParams (see models/conformance.ts).
 import { afterEach, describe, expect, it } from 'vitest';
 import { computeMetric } from '../../electron/engine/evaluate/metrics.ts';
-import { TASKS, conformanceParams, subsetRows, toyData, withoutTarget } from '../../electron/engine/models/conformance.ts';
+import { TASKS, compositeFamilies, conformanceParams, subsetRows, toyData, withoutTarget } from '../../electron/engine/models/conformance.ts';
+import { loadModel } from '../../electron/engine/models/app-loader.ts';
+import { loadPureModel } from '../../electron/engine/models/loaders.ts';
 import { allFamilies, familyByName } from '../../electron/engine/models/registry.ts';
 import type { Dataset, Fitted, ModelFamily, TaskInfo } from '../../electron/engine/models/types.ts';
 import { UserError, isCancelled } from '../../electron/engine/util/errors.ts';
@@ -64,8 +66,15 @@ describe('registry', () => {
   });
 });
 
-for (const family of allFamilies()) {
-  describe(`family ${family.name}`, () => {
+/** Does a saved model hold a network anywhere (the pure loader predicts those in JS: equal to ~1e-6, not bit for bit)? */
+function hasNetwork(json: unknown): boolean {
+  const j = json as { family?: string; members?: unknown[] };
+  return j.family === 'mlp' || (Array.isArray(j.members) && j.members.some(hasNetwork));
+}
+
+// Every trainable family, then the composites (ensembles built like the run builds them) as if they were families.
+for (const family of [...allFamilies(), ...compositeFamilies(familyByName, loadModel)]) {
+  describe(`family ${family.name}: ${family.displayName}`, () => {
     it('has a display name and defaults for every task', () => {
       expect(family.displayName.length).toBeGreaterThan(0);
       for (const task of Object.values(TASKS)) expect(family.defaults(task, { nRows: 100, nFeatures: 3 })).toBeTypeOf('object');
@@ -191,6 +200,24 @@ for (const family of allFamilies()) {
         fittedToDispose.push(loaded);
         expect(loaded.taskInfo).toEqual(task);
         expect(Array.from(loaded.predict(withoutTarget(data)))).toEqual(Array.from(fitted.predict(withoutTarget(data))));
+      }
+    });
+
+    it('the pure loader (no training code, no tfjs) rebuilds it with the same predictions', async () => {
+      for (const task of Object.values(TASKS)) {
+        const data = toyData(task);
+        const fitted = await fit(family, data, task);
+        const json = JSON.parse(JSON.stringify(fitted.toJSON()));
+        const pure = await loadPureModel(json);
+        expect(pure.family).toBe(family.name);
+        const want = fitted.predict(withoutTarget(data));
+        const got = pure.predict(withoutTarget(data));
+        if (hasNetwork(json)) {
+          expect(got.length).toBe(want.length);
+          for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-5 * Math.max(1, Math.abs(want[i])));
+        } else {
+          expect(Array.from(got)).toEqual(Array.from(want));
+        }
       }
     });
 
