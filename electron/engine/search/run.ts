@@ -2,9 +2,9 @@
 // NAS for the networks), trials spread over worker threads, and a Caruana ensemble of the best
 // trials at the end. Stops on the wall-clock budget (or after a fixed number of work units, which
 // makes the leaderboard reproducible on any machine) and on cancel, keeping the best so far.
-import type { LeaderboardRow, RunSummary, TargetInfo } from '../../../shared/api.ts';
-import { RARE_SHARE_FOR_WEIGHT_SEARCH, type FeatureEncoder, type PreparedData } from '../data/features.ts';
-import type { Table } from '../data/table.ts';
+import type { LeaderboardRow, RunSummary } from '../../../shared/api.ts';
+import { RARE_SHARE_FOR_WEIGHT_SEARCH, type PreparedData } from '../data/features.ts';
+import type { RunModel } from '../deploy/bundle.ts';
 import { computeMetric, defaultMetric, metricInfo, metricsForTask, tieBreakMetric, type MetricName } from '../evaluate/metrics.ts';
 import { allFamilies, familyByName } from '../models/registry.ts';
 import type { Fitted, FittedJSON, ModelFamily, TaskInfo } from '../models/types.ts';
@@ -44,13 +44,11 @@ export interface RunOptions {
   onLog?: (message: string) => void;
 }
 
-export interface TrainedModel {
-  encoder: FeatureEncoder;
-  fitted: Fitted;
-  taskInfo: TaskInfo;
-  target: TargetInfo;
-  predict(table: Table): Float64Array;
-}
+/**
+ * The run's model and what it measured, the part of a ModelBundle (deploy/bundle.ts) the run knows:
+ * the caller adds the table and settings (completeBundle) and saves it (deploy/package.ts).
+ */
+export type TrainedModel = RunModel;
 
 export interface RunResult {
   summary: Omit<RunSummary, 'runId'>;
@@ -463,7 +461,9 @@ export async function runAutoML(prepared: PreparedData, opts: RunOptions): Promi
       fitted,
       taskInfo,
       target,
-      predict: (table: Table) => fitted.predict(encoder.encode(table)),
+      metrics: { metric, valid: Number.isFinite(bestRow.score) ? { [metric]: bestRow.score } : {} },
+      // The evidence behind the score: out-of-fold predictions of the chosen model on the checking rows.
+      arrays: { 'oof.pred': bestPred, 'oof.y': yValid, 'oof.rows': Int32Array.from(plan.validRows) },
     },
   };
 }

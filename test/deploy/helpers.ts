@@ -1,0 +1,87 @@
+// Bundles of every family (and ensembles) on a small mixed table, for the model package tests.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { prepareTraining, type PreparedData } from '../../electron/engine/data/features.ts';
+import type { Table } from '../../electron/engine/data/table.ts';
+import { completeBundle, type ModelBundle } from '../../electron/engine/deploy/bundle.ts';
+import { EnsembleFitted } from '../../electron/engine/models/composite/ensemble.ts';
+import { conformanceParams } from '../../electron/engine/models/conformance.ts';
+import { familyByName } from '../../electron/engine/models/registry.ts';
+import type { Fitted } from '../../electron/engine/models/types.ts';
+import { mulberry32 } from '../../electron/engine/util/random.ts';
+
+export type TaskName = 'binary' | 'multiclass' | 'regression';
+
+/** Numbers with gaps, a category, a yes/no column, a date, free text and an id; the target follows `task`. */
+export function mixedTable(task: TaskName, n = 240, seed = 1): Table {
+  const rand = mulberry32(seed);
+  const size = new Float64Array(n), when = new Float64Array(n), y = new Float64Array(n);
+  const colour = new Int32Array(n), member = new Int32Array(n), note = new Int32Array(n), id = new Int32Array(n), yc = new Int32Array(n);
+  const notes = ['late delivery', 'great service', 'refund asked', '', 'late again'];
+  for (let i = 0; i < n; i++) {
+    size[i] = i % 11 === 4 ? NaN : rand() * 100;
+    when[i] = Date.UTC(2024, 0, 1) + Math.floor(rand() * 365) * 86_400_000;
+    colour[i] = i % 29 === 7 ? -1 : Math.floor(rand() * 3);
+    member[i] = rand() < 0.5 ? 1 : 0;
+    note[i] = i % 5 === 3 ? -1 : Math.floor(rand() * 5);
+    id[i] = i;
+    const z = (size[i] === size[i] ? size[i] / 25 : 2) + (colour[i] === 2 ? 1.5 : 0) + member[i] - 2.5 + (rand() - 0.5);
+    y[i] = 7 * z + 100;
+    yc[i] = task === 'binary' ? (z > 0 ? 1 : 0) : z < -0.7 ? 0 : z < 0.8 ? 1 : 2;
+  }
+  return {
+    nRows: n,
+    columns: [
+      { name: 'customer id', type: 'id', codes: id, dictionary: Array.from({ length: n }, (_, i) => `C${1000 + i}`) },
+      { name: 'size', type: 'numeric', values: size },
+      { name: 'colour', type: 'categorical', codes: colour, dictionary: ['red', 'green', 'blue'] },
+      { name: 'member', type: 'boolean', codes: member, dictionary: ['false', 'true'], labels: ['No', 'Yes'] },
+      { name: 'ordered', type: 'date', values: when },
+      { name: 'note', type: 'text', codes: note, dictionary: notes },
+      task === 'regression'
+        ? { name: 'outcome', type: 'numeric', values: y }
+        : { name: 'outcome', type: 'categorical', codes: yc, dictionary: task === 'binary' ? ['stayed', 'left'] : ['low', 'mid', 'high'] },
+    ],
+  };
+}
+
+export function prepared(task: TaskName, n?: number, seed?: number): { table: Table; prep: PreparedData } {
+  const table = mixedTable(task, n, seed);
+  return { table, prep: prepareTraining(table, { target: 'outcome' }) };
+}
+
+export async function fitFamily(name: string, prep: PreparedData, seed = 1): Promise<Fitted> {
+  const fam = familyByName(name);
+  const d = prep.dataset;
+  return fam.fit(d, prep.taskInfo, conformanceParams(fam, prep.taskInfo, { nRows: d.nRows, nFeatures: d.features.length }), { seed });
+}
+
+/** The composites the run builds: a k-fold bag, a weighted blend, and a weighted blend holding a bag and a network. */
+export async function fitComposite(kind: 'bag' | 'weighted' | 'nested', prep: PreparedData): Promise<Fitted> {
+  const t = prep.taskInfo;
+  if (kind === 'bag') return new EnsembleFitted(t, [await fitFamily('gbdt', prep, 1), await fitFamily('gbdt', prep, 2), await fitFamily('gbdt', prep, 3)], [1 / 3, 1 / 3, 1 / 3], 'bag');
+  if (kind === 'weighted') return new EnsembleFitted(t, [await fitFamily('gbdt', prep), await fitFamily('linear', prep), await fitFamily('random_forest', prep)], [0.5, 0.3, 0.2], 'weighted');
+  const bag = new EnsembleFitted(t, [await fitFamily('extra_trees', prep, 1), await fitFamily('extra_trees', prep, 2)], [0.5, 0.5], 'bag');
+  return new EnsembleFitted(t, [bag, await fitFamily('mlp', prep), await fitFamily('baseline', prep)], [0.6, 0.3, 0.1], 'weighted');
+}
+
+export function bundleOf(fitted: Fitted, table: Table, prep: PreparedData): ModelBundle {
+  const oofRows = Int32Array.from({ length: 40 }, (_, i) => i * 3);
+  return completeBundle(
+    {
+      encoder: prep.encoder,
+      fitted,
+      taskInfo: prep.taskInfo,
+      target: prep.target,
+      metrics: { metric: prep.taskInfo.task === 'regression' ? 'rmse' : 'roc_auc', valid: prep.taskInfo.task === 'regression' ? { rmse: 3.25 } : { roc_auc: 0.875 } },
+      arrays: { 'oof.rows': oofRows, 'oof.y': Float64Array.from(oofRows, (r) => prep.dataset.y![r]), 'oof.pred': new Float64Array(40 * (prep.taskInfo.task === 'multiclass' ? 3 : 1)).fill(0.25) },
+    },
+    table,
+    { target: 'outcome' },
+  );
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
