@@ -1,4 +1,5 @@
 // Bundles of every family (and ensembles) on a small mixed table, for the model package tests.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -84,4 +85,54 @@ export function bundleOf(fitted: Fitted, table: Table, prep: PreparedData): Mode
 
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+// ---- editing packages by hand (the broken-package corpus and the fuzz test) ----
+
+/** Every file of a package folder (path -> bytes), links left out. */
+export function readFolder(dir: string): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) out.set(p, new Uint8Array(fs.readFileSync(path.join(dir, p))));
+    }
+  };
+  walk('');
+  return out;
+}
+
+export function writeFolder(dir: string, files: Map<string, Uint8Array>): string {
+  fs.rmSync(dir, { recursive: true, force: true });
+  for (const [p, b] of files) {
+    fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+    fs.writeFileSync(path.join(dir, p), b);
+  }
+  return dir;
+}
+
+export const json = (b: Uint8Array): any => JSON.parse(new TextDecoder().decode(b));
+export const bytesOf = (v: unknown): Uint8Array => new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));
+
+/** After editing files by hand: the manifest's sizes and sha256s made to match them again (so the deeper checks are reached). */
+export function reseal(files: Map<string, Uint8Array>): Map<string, Uint8Array> {
+  const m = json(files.get('manifest.json')!);
+  for (const f of m.files ?? []) {
+    const b = files.get(f.path);
+    if (!b) continue;
+    f.bytes = b.byteLength;
+    f.sha256 = createHash('sha256').update(b).digest('hex');
+  }
+  files.set('manifest.json', bytesOf(m));
+  return files;
+}
+
+/** A copy with one file replaced (JSON values are serialised), resealed unless `seal` is false. */
+export function edit(files: Map<string, Uint8Array>, p: string, change: (v: any) => unknown, seal = true): Map<string, Uint8Array> {
+  const out = new Map(files);
+  const isJson = p.endsWith('.json');
+  const next = change(isJson ? json(files.get(p)!) : files.get(p)!.slice());
+  out.set(p, next instanceof Uint8Array ? next : bytesOf(next ?? null));
+  return seal ? reseal(out) : out;
 }

@@ -388,7 +388,8 @@ async function loadFromSource(src: Source, opts: LoadOptions): Promise<ModelBund
   } catch (err) {
     fitted?.dispose?.();
     if (err instanceof UserError && PASS_THROUGH.has(err.code)) throw err;
-    throw new PackageDamagedError(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+    const why = err instanceof UserError && err.suggestion ? ` (${err.suggestion})` : '';
+    throw new PackageDamagedError(err instanceof Error ? `${err.name}: ${err.message}${why}` : String(err));
   }
 }
 

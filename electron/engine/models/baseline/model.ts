@@ -52,7 +52,9 @@ export class BaselineModel implements Fitted {
     const ok =
       s.family === 'baseline' && s.formatVersion === BASELINE_FORMAT && taskInfo && features && Array.isArray(value) &&
       value.every((v) => Number.isFinite(v)) &&
-      (taskInfo.task === 'regression' ? value.length === 1 : value.length === taskInfo.nClasses && value.every((v) => v >= 0 && v <= 1));
+      (taskInfo.task === 'regression'
+        ? value.length === 1
+        : value.length === taskInfo.nClasses && value.every((v) => v >= 0 && v <= 1) && Math.abs(value.reduce((a, b) => a + b, 0) - 1) <= 1e-9);
     if (!ok) throw new UserError('bad_model', 'The saved model is damaged or was made by a different version of the app.');
     return new BaselineModel({ taskInfo: taskInfo!, features: features!, value: (value as number[]).slice() });
   }

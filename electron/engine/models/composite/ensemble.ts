@@ -27,9 +27,7 @@ export class EnsembleFitted implements Fitted {
     if (members.length !== weights.length || members.length === 0 || members.length > MAX_MEMBERS) {
       throw new UserError('bad_ensemble', 'An ensemble needs between one and a thousand models, each with one weight.');
     }
-    if (!weights.every((w) => Number.isFinite(w) && w >= 0) || !weights.some((w) => w > 0)) {
-      throw new UserError('bad_ensemble', 'The weights of an ensemble must be non-negative numbers, at least one of them above zero.');
-    }
+    if (!weightsOk(weights)) throw new UserError('bad_ensemble', 'The weights of an ensemble must be non-negative numbers that add up to one.');
     for (const m of members) {
       if (m.taskInfo.task !== taskInfo.task || m.taskInfo.nClasses !== taskInfo.nClasses) {
         throw new UserError('bad_ensemble', 'Every model in an ensemble must predict the same thing.');
@@ -78,6 +76,16 @@ export class EnsembleFitted implements Fitted {
   }
 }
 
+/** Non-negative weights adding up to one (to rounding), so a blend of probabilities is a probability. */
+function weightsOk(weights: unknown[]): weights is number[] {
+  let sum = 0;
+  for (const w of weights) {
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) return false;
+    sum += w;
+  }
+  return Math.abs(sum - 1) <= 1e-9;
+}
+
 function damaged(): UserError {
   return new UserError('model_damaged', 'The saved ensemble is damaged or was made by a newer version of Augur.');
 }
@@ -90,7 +98,7 @@ export async function ensembleFromJSON(json: FittedJSON, load: LoadFn, depth = 0
   if (!taskInfo || !Array.isArray(j.members) || !Array.isArray(j.weights) || depth >= MAX_NESTING) throw damaged();
   const weights = j.weights as unknown[];
   if (weights.length !== j.members.length || j.members.length === 0 || j.members.length > MAX_MEMBERS) throw damaged();
-  if (!weights.every((w) => typeof w === 'number' && Number.isFinite(w) && w >= 0) || !weights.some((w) => (w as number) > 0)) throw damaged();
+  if (!weightsOk(weights)) throw damaged();
   const members: Fitted[] = [];
   try {
     for (const m of j.members as FittedJSON[]) members.push(await load(m, depth + 1));

@@ -1,7 +1,7 @@
 import { UserError } from '../../util/errors.ts';
 import type { Dataset, FeatureSpec, Fitted, FittedJSON, TaskInfo } from '../types.ts';
 import { parseFeatures } from '../trees/features.ts';
-import { addTreeOutputs, type FlatTrees, flatFromJSON, flatToJSON } from '../trees/flat.ts';
+import { addTreeOutputs, type FlatTrees, flatFromJSON, flatToJSON, MAX_OUTPUT_BOUND, outputBound } from '../trees/flat.ts';
 import { assertPredictable, parseTaskInfo } from '../validate.ts';
 
 export interface ForestState {
@@ -80,6 +80,7 @@ export class ForestModel implements Fitted {
     const K = t.task === 'multiclass' ? t.nClasses : 1;
     if (trees.featureBins.length !== features.length || trees.nOut !== K) throw bad();
     for (let i = 0; i < trees.nTrees; i++) if (trees.outOffset[i] !== 0) throw bad();
+    if (!(outputBound(trees) * Math.max(1, Math.abs(scale)) < MAX_OUTPUT_BOUND)) throw bad();
     return new ForestModel({ family, taskInfo: { task: t.task, nClasses: t.nClasses }, features, scale, trees, importance: Float64Array.from(imp) });
   }
 }

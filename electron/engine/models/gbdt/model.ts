@@ -1,7 +1,7 @@
 import { UserError } from '../../util/errors.ts';
 import type { Dataset, FeatureSpec, Fitted, FittedJSON, TaskInfo } from '../types.ts';
 import { assertPredictable, parseTaskInfo } from '../validate.ts';
-import { addTreeOutputs, type FlatTrees, flatFromJSON, flatToJSON } from '../trees/flat.ts';
+import { addTreeOutputs, type FlatTrees, flatFromJSON, flatToJSON, MAX_OUTPUT_BOUND, outputBound } from '../trees/flat.ts';
 import { parseFeatures } from '../trees/features.ts';
 import type { ObjectiveName } from './objectives.ts';
 
@@ -115,6 +115,8 @@ export class GbdtModel implements Fitted {
     const trees = flatFromJSON(j.trees);
     if (trees.featureBins.length !== nFeatures || trees.nOut !== 1) throw bad();
     for (let t2 = 0; t2 < trees.nTrees; t2++) if (!(trees.outOffset[t2] >= 0 && trees.outOffset[t2] < K)) throw bad();
+    const start = init.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    if (!((start + outputBound(trees)) * Math.max(1, Math.abs(scale)) < MAX_OUTPUT_BOUND)) throw bad();
     return new GbdtModel({
       taskInfo: { task: t.task, nClasses: t.nClasses }, objective, features, init, scale, trees,
       importance: Float64Array.from(imp), rounds: Number(j.rounds) || 0,

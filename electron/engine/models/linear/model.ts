@@ -127,6 +127,17 @@ function parseState(json: FittedJSON): LinearState {
   }
   const p = steps.reduce((acc, st) => acc + stepWidth(st), 0);
   if (s.coef.length !== (K as number) * (p + 1)) throw damaged();
+  // Largest |linear predictor| any row can reach (inputs are clipped to [lo, hi], indicators are 0/1),
+  // so no prediction can overflow.
+  const inputBound = steps.reduce((m, st) => Math.max(m, st.kind === 'numeric' ? Math.max(Math.abs(st.lo), Math.abs(st.hi)) : 1), 1);
+  const coef = s.coef;
+  const yScale = Math.max(1, Math.abs(s.yStd as number)), yShift = Math.abs(s.yMean as number);
+  for (let c = 0; c < (K as number); c++) {
+    let bound = 0;
+    for (let q = 0; q < p; q++) bound += Math.abs(coef[c * (p + 1) + q]);
+    bound = bound * inputBound + Math.abs(coef[c * (p + 1) + p]);
+    if (!(bound * yScale + yShift < 1e250)) throw damaged();
+  }
   return {
     taskInfo, features, recipe: structuredClone({ steps }), loss, K: K as number, coef: s.coef.slice(), yMean: s.yMean as number,
     yStd: s.yStd as number, importance: s.importance.slice(), iterations: Number.isInteger(s.iterations) ? (s.iterations as number) : 0,

@@ -1,11 +1,11 @@
 import { UserError } from '../../util/errors.ts';
 import type { Dataset, FeatureSpec, Fitted, FittedJSON, TaskInfo } from '../types.ts';
 import { assertPredictable, parseTaskInfo } from '../validate.ts';
-import { type Architecture, weightShapes } from './arch.ts';
+import { type Architecture, BN_EPSILON, groupWeights, weightShapes } from './arch.ts';
 import { base64ToF32, f32ToBase64 } from './codec.ts';
 import { JsForward } from './js-forward.ts';
 import { MLP_ACTIVATIONS } from './params.ts';
-import { type PrepJSON, Preprocessor } from './preprocess.ts';
+import { type PrepJSON, Preprocessor, Z_CLIP } from './preprocess.ts';
 
 // The network's predict side without TensorFlow.js: the saved weights, the preprocessing and the
 // plain-JS forward pass (js-forward.ts) for any number of rows. The app's MlpFitted (fitted.ts) holds
@@ -155,6 +155,7 @@ export function parseMlpJSON(json: FittedJSON): MlpState {
     target = { mean: tg.mean, std: tg.std };
   } else if (j.target !== undefined && j.target !== null) damaged('target scaling');
   const weights = checkWeights(j.weights, arch);
+  checkOutputBound(arch, weights);
   const info: MlpTrainInfo = { epochsRun: 0, bestEpoch: 0, diverged: false, backend: 'js' };
   const i = j.info as Partial<MlpTrainInfo> | undefined;
   if (i && typeof i === 'object') {
@@ -244,5 +245,40 @@ function checkWeights(ws: MlpFittedJSON['weights'] | undefined, arch: Architectu
     if (!values || values.length !== size) damaged(`weight ${i}`);
     for (let k = 0; k < values.length; k++) if (!Number.isFinite(values[k])) damaged(`weight ${i}`);
     return { shape: shape.slice(), values };
+  });
+}
+
+/** tfjs computes in float32: a network whose outputs could reach this (or overflow on the way) is refused. */
+const MAX_NETWORK_BOUND = 1e30;
+/** |activation(v)| <= ACT_SLOPE * |v| + ACT_OFFSET for every activation Augur uses (selu is the widest). */
+const ACT_SLOPE = 1.0508;
+const ACT_OFFSET = 1.7581;
+
+/**
+ * A worst-case bound on every value of the forward pass (inputs are clipped to ±Z_CLIP, one-hot and
+ * missing flags are 0/1, embeddings are their table's values), layer by layer: so a saved network with
+ * finite but enormous weights cannot overflow into infinity or NaN on some input. Batch norm needs a
+ * non-negative moving variance (its scale is then at most 1/sqrt(epsilon)).
+ */
+function checkOutputBound(a: Architecture, weights: MlpWeight[]): void {
+  const g = groupWeights<MlpWeight, MlpWeight>(a, weights);
+  const maxAbs = (v: Float32Array) => v.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+  let bound = Math.max(Z_CLIP, g.embedding ? maxAbs(g.embedding.values) : 0);
+  g.dense.forEach((layer, l) => {
+    const [nIn, nOut] = layer.kernel.shape;
+    const K = layer.kernel.values;
+    // max over outputs of sum_i |W_ij|, times the input bound, plus the bias
+    const col = new Float64Array(nOut);
+    for (let i = 0; i < nIn; i++) for (let o = 0; o < nOut; o++) col[o] += Math.abs(K[i * nOut + o]);
+    let next = 0;
+    for (let o = 0; o < nOut; o++) next = Math.max(next, col[o] * bound + Math.abs(layer.bias.values[o]));
+    if (layer.bn) {
+      const { gamma, beta, mean, variance } = layer.bn;
+      for (let o = 0; o < nOut; o++) if (!(variance.values[o] >= 0)) damaged('batch norm variance');
+      next = ((next + maxAbs(mean.values)) / Math.sqrt(BN_EPSILON)) * maxAbs(gamma.values) + maxAbs(beta.values);
+    }
+    if (l < g.dense.length - 1) next = ACT_SLOPE * next + ACT_OFFSET;
+    if (!(next < MAX_NETWORK_BOUND)) damaged('weights too large');
+    bound = next;
   });
 }

@@ -283,6 +283,25 @@ function validateFlat(ft: FlatTrees): void {
   if (ft.nTrees === 0 && n !== 0) throw damaged();
 }
 
+/**
+ * The largest magnitude the trees can add to one output of a row (the sum over trees of each tree's
+ * largest leaf). A saved model whose bound is not far below float64's range could predict infinity.
+ */
+export function outputBound(ft: FlatTrees): number {
+  let total = 0;
+  const n = ft.feature.length;
+  for (let t = 0; t < ft.nTrees; t++) {
+    const end = t + 1 < ft.nTrees ? ft.roots[t + 1] : n;
+    let m = 0;
+    for (let i = ft.roots[t] * ft.nOut; i < end * ft.nOut; i++) m = Math.max(m, Math.abs(ft.value[i]));
+    total += m;
+  }
+  return total;
+}
+
+/** Bound any saved model's raw outputs must stay under: far from overflow, far above any real model. */
+export const MAX_OUTPUT_BOUND = 1e250;
+
 function damaged(): UserError {
   return new UserError('model_damaged', 'The saved model file is damaged or from an incompatible version.');
 }
