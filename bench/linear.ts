@@ -13,7 +13,8 @@ import { linearFamily, type LinearParams } from '../electron/engine/models/linea
 import type { Dataset, FeatureSpec, TaskInfo } from '../electron/engine/models/types.ts';
 import { importCsvFile } from '../electron/engine/data/import.ts';
 import { prepareTraining } from '../electron/engine/data/prepare.ts';
-import { complementRows, readRowIndexFile, takeRows } from '../electron/engine/data/table-ops.ts';
+import { readRowIndexFile } from '../electron/engine/data/row-list.ts';
+import { complementRows, takeRows } from '../electron/engine/data/table-ops.ts';
 
 const DATA_DIR = '/work/shared/datasets';
 const PEERS = '/work/shared/bench-peers';

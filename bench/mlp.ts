@@ -217,7 +217,8 @@ async function benchQuality(names: string[]): Promise<void> {
   // Imported lazily: these modules belong to other areas and the speed bench must not depend on them.
   const { importCsvFile } = await import('../electron/engine/data/import.ts');
   const { prepareTraining } = await import('../electron/engine/data/prepare.ts');
-  const { takeRows, complementRows, readRowIndexFile } = await import('../electron/engine/data/table-ops.ts');
+  const { takeRows, complementRows } = await import('../electron/engine/data/table-ops.ts');
+  const { readRowIndexFile } = await import('../electron/engine/data/row-list.ts');
   const { allMetrics } = await import('../electron/engine/evaluate/metrics.ts');
   const meta = JSON.parse(fs.readFileSync(path.join(DATASETS, 'datasets.json'), 'utf8')) as { datasets: DatasetEntry[] };
   const chosen = meta.datasets.filter((d) => names.length === 0 || names.includes(d.name));

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { computeMetric } from '../electron/engine/evaluate/metrics.ts';
-import { readRowIndexFile } from '../electron/engine/data/table-ops.ts';
+import { readRowIndexFile } from '../electron/engine/data/row-list.ts';
 import { gbdtFamily } from '../electron/engine/models/gbdt/index.ts';
 import { extraTreesFamily, randomForestFamily } from '../electron/engine/models/forest/index.ts';
 import type { Dataset, ModelFamily } from '../electron/engine/models/types.ts';

@@ -1,21 +1,23 @@
 // `npm run automl -- train <file.csv> --target <column> ...`: the AutoML run from a terminal.
 // With --json it prints one JSON object (a contract other tools rely on); without, plain words.
-import fs from 'node:fs';
 import path from 'node:path';
 import type { CliCommand } from './types.ts';
 import { parseArgs } from './types.ts';
 import { importCsvFile } from '../engine/data/import.ts';
 import { prepareTraining } from '../engine/data/prepare.ts';
-import { complementRows, readRowIndexFile, takeRows } from '../engine/data/table-ops.ts';
+import { readRowIndexFile } from '../engine/data/row-list.ts';
+import { complementRows, takeRows } from '../engine/data/table-ops.ts';
 import type { Table } from '../engine/data/table.ts';
 import { computeMetric, metricsForTask, type MetricName } from '../engine/evaluate/metrics.ts';
 import type { TaskInfo } from '../engine/models/types.ts';
+import { completeBundle, predictTable, type ModelMetrics } from '../engine/deploy/bundle.ts';
+import { savePackage, sweepPackageTemps, writeAugurFile } from '../engine/deploy/package.ts';
 import { runAutoML, type RunResult } from '../engine/search/run.ts';
 import { formatScore, scoreText } from '../engine/search/summary.ts';
 import { UserError } from '../engine/util/errors.ts';
 
 const USAGE =
-  'train <file.csv> --target <column> [--time-budget <seconds>] [--seed <n>] [--test-rows <file>] [--out <dir>] [--metric <name>] [--workers <n>] [--work-units <n>] [--json]';
+  'train <file.csv> --target <column> [--time-budget <seconds>] [--seed <n>] [--test-rows <file>] [--out <dir or file.augur>] [--metric <name>] [--workers <n>] [--work-units <n>] [--json]';
 const KNOWN = ['target', 'time-budget', 'seed', 'test-rows', 'out', 'json', 'metric', 'workers', 'work-units'];
 
 export const trainCommand: CliCommand = {
@@ -36,7 +38,7 @@ export const trainCommand: CliCommand = {
     const json = flags.json === true;
     const say = (s: string) => { if (!json) process.stdout.write(s + '\n'); };
 
-    const { table } = await importCsvFile(file);
+    const { table, plans } = await importCsvFile(file);
     let trainTable: Table = table;
     let testTable: Table | undefined;
     if (typeof flags['test-rows'] === 'string') {
@@ -49,7 +51,8 @@ export const trainCommand: CliCommand = {
       testTable = takeRows(table, rows);
       trainTable = takeRows(table, complementRows(table.nRows, rows));
     }
-    const prepared = prepareTraining(trainTable, { target: flags.target });
+    const settings = { target: flags.target };
+    const prepared = prepareTraining(trainTable, settings);
     const metric = typeof flags.metric === 'string' ? (flags.metric as MetricName) : undefined;
 
     const controller = new AbortController();
@@ -85,24 +88,23 @@ export const trainCommand: CliCommand = {
       for (let i = 0; i < yAll.length; i++) if (yAll[i] === yAll[i]) keep.push(i);
       const scored = keep.length === yAll.length ? testTable : takeRows(testTable, keep);
       const y = Float64Array.from(keep, (i) => yAll[i]);
-      const pred = result.model.predict(scored);
+      const pred = predictTable(result.model, scored);
       test = { rows: y.length };
       for (const m of metricsForTask(prepared.taskInfo)) test[m] = round(computeMetric(m, prepared.taskInfo, y, pred));
     }
 
-    if (typeof flags.out === 'string') {
-      const validMetrics = { [s.metric]: s.best.score };
-      saveModel(flags.out, {
-        formatVersion: 1,
-        target: prepared.target.name,
-        taskInfo: prepared.taskInfo,
-        classes: prepared.target.classes ?? null,
-        encoder: prepared.encoder.toJSON(),
-        model: result.model.fitted.toJSON(),
-        metrics: { valid: validMetrics, ...(test ? { test } : {}) },
-      });
+    let saved: string | undefined;
+    try {
+      if (typeof flags.out === 'string') {
+        const bundle = completeBundle(result.model, trainTable, settings, { plans, test: test as ModelMetrics['test'] });
+        const out = path.resolve(flags.out);
+        // What a killed earlier save left beside the target: put back or removed.
+        await sweepPackageTemps(path.dirname(out));
+        saved = out.toLowerCase().endsWith('.augur') ? (await writeAugurFile(bundle, out)).file : (await savePackage(out, bundle)).dir;
+      }
+    } finally {
+      result.model.fitted.dispose?.();
     }
-    result.model.fitted.dispose?.();
 
     if (json) {
       const out = {
@@ -137,7 +139,7 @@ export const trainCommand: CliCommand = {
       const parts = Object.entries(test).filter(([k]) => k !== 'rows').map(([k, v]) => `${k} ${formatScore(k as MetricName, v)}`);
       say(`On the ${test.rows} held-out rows: ${parts.join(', ')}.`);
     }
-    say(`Tried ${s.modelsTried} models in ${s.elapsedS.toFixed(1)} s.${typeof flags.out === 'string' ? ` Saved to ${path.join(flags.out, 'model.json')}.` : ''}`);
+    say(`Tried ${s.modelsTried} models in ${s.elapsedS.toFixed(1)} s.${saved ? ` Saved the model to ${saved}.` : ''}`);
     return 0;
   },
 };
@@ -155,17 +157,4 @@ function describeTask(t: TaskInfo): string {
 
 function round(x: number): number {
   return Number.isFinite(x) ? Math.round(x * 1e6) / 1e6 : x;
-}
-
-/** Write <dir>/model.json atomically: a temp file in the same folder, then rename. */
-function saveModel(dir: string, content: object): void {
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, 'model.json');
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(content));
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    throw new UserError('cannot_save', `Augur could not save the model in "${dir}" (${(err as NodeJS.ErrnoException).code ?? 'write failed'}).`);
-  }
 }

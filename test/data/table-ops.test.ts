@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { complementRows, readRowIndexFile, takeRows } from '../../electron/engine/data/table-ops.ts';
+import { readRowIndexFile } from '../../electron/engine/data/row-list.ts';
+import { complementRows, takeRows } from '../../electron/engine/data/table-ops.ts';
 import { UserError } from '../../electron/engine/util/errors.ts';
 import { cells, tableOf, DATASETS } from './helpers.ts';
 

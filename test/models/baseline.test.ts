@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baselineFamily } from '../../electron/engine/models/baseline.ts';
+import { baselineFamily } from '../../electron/engine/models/baseline/index.ts';
 import { TASKS } from '../../electron/engine/models/conformance.ts';
 import type { Dataset } from '../../electron/engine/models/types.ts';
 

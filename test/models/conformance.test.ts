@@ -2,7 +2,9 @@
 // registry is checked automatically. Budgets are kept tiny via conformanceParams (see models/conformance.ts).
 import { afterEach, describe, expect, it } from 'vitest';
 import { computeMetric } from '../../electron/engine/evaluate/metrics.ts';
-import { TASKS, conformanceParams, subsetRows, toyData, withoutTarget } from '../../electron/engine/models/conformance.ts';
+import { TASKS, compositeFamilies, conformanceParams, subsetRows, toyData, withoutTarget } from '../../electron/engine/models/conformance.ts';
+import { loadModel } from '../../electron/engine/models/app-loader.ts';
+import { loadPureModel } from '../../electron/engine/models/loaders.ts';
 import { allFamilies, familyByName } from '../../electron/engine/models/registry.ts';
 import type { Dataset, Fitted, ModelFamily, TaskInfo } from '../../electron/engine/models/types.ts';
 import { UserError, isCancelled } from '../../electron/engine/util/errors.ts';
@@ -64,8 +66,19 @@ describe('registry', () => {
   });
 });
 
-for (const family of allFamilies()) {
-  describe(`family ${family.name}`, () => {
+/** Does a saved model hold a network anywhere (the pure loader predicts those in JS: equal to ~1e-6, not bit for bit)? */
+function hasNetwork(json: unknown): boolean {
+  const j = json as { family?: string; members?: unknown[] };
+  return j.family === 'mlp' || (Array.isArray(j.members) && j.members.some(hasNetwork));
+}
+
+// Every trainable family, then the composites (ensembles built like the run builds them) as if they were families.
+for (const family of [...allFamilies(), ...compositeFamilies(familyByName, loadModel)]) {
+  describe(`family ${family.name}: ${family.displayName}`, () => {
+    // A calibrated model calibrates chances: amounts are never wrapped, so its regression cases do not apply.
+    const chancesOnly = family.name === 'calibrated';
+    const tasksOf = (ts: TaskInfo[]) => (chancesOnly ? ts.filter((t) => t.task !== 'regression') : ts);
+    const itAmounts = chancesOnly ? it.skip : it;
     it('has a display name and defaults for every task', () => {
       expect(family.displayName.length).toBeGreaterThan(0);
       for (const task of Object.values(TASKS)) expect(family.defaults(task, { nRows: 100, nFeatures: 3 })).toBeTypeOf('object');
@@ -92,7 +105,7 @@ for (const family of allFamilies()) {
       });
     }
 
-    it('regression: a constant target is predicted as that constant', async () => {
+    itAmounts('regression: a constant target is predicted as that constant', async () => {
       const data = toyData(TASKS.regression);
       data.y!.fill(42.5);
       const fitted = await fit(family, data, TASKS.regression);
@@ -116,7 +129,7 @@ for (const family of allFamilies()) {
     });
 
     it('an all-missing column does not break fit or predict', async () => {
-      for (const task of [TASKS.binary, TASKS.regression]) {
+      for (const task of tasksOf([TASKS.binary, TASKS.regression])) {
         const data = toyData(task);
         data.columns[1].fill(NaN);
         const fitted = await fit(family, data, task);
@@ -129,7 +142,7 @@ for (const family of allFamilies()) {
       await expectUserError(fit(family, data, TASKS.binary));
     });
 
-    it('one row: regression fits and predicts finite values', async () => {
+    itAmounts('one row: regression fits and predicts finite values', async () => {
       const data = subsetRows(toyData(TASKS.regression), [5]);
       const fitted = await fit(family, data, TASKS.regression);
       const pred = fitted.predict(withoutTarget(data));
@@ -145,7 +158,7 @@ for (const family of allFamilies()) {
     });
 
     it('a category never seen in training still gets a finite prediction', async () => {
-      for (const task of [TASKS.binary, TASKS.regression]) {
+      for (const task of tasksOf([TASKS.binary, TASKS.regression])) {
         const data = toyData(task);
         const fitted = await fit(family, data, task);
         const fresh = withoutTarget(subsetRows(data, [0, 1, 2, 3]));
@@ -162,7 +175,7 @@ for (const family of allFamilies()) {
     });
 
     it('extreme values (±1e300) give finite predictions', async () => {
-      for (const task of [TASKS.binary, TASKS.regression]) {
+      for (const task of tasksOf([TASKS.binary, TASKS.regression])) {
         const data = toyData(task);
         data.columns[1][0] = 1e300;
         data.columns[1][1] = -1e300;
@@ -182,7 +195,7 @@ for (const family of allFamilies()) {
     });
 
     it('survives toJSON -> JSON text -> fromJSON with identical predictions', async () => {
-      for (const task of Object.values(TASKS)) {
+      for (const task of tasksOf(Object.values(TASKS))) {
         const data = toyData(task);
         const fitted = await fit(family, data, task);
         const json = JSON.parse(JSON.stringify(fitted.toJSON()));
@@ -191,6 +204,24 @@ for (const family of allFamilies()) {
         fittedToDispose.push(loaded);
         expect(loaded.taskInfo).toEqual(task);
         expect(Array.from(loaded.predict(withoutTarget(data)))).toEqual(Array.from(fitted.predict(withoutTarget(data))));
+      }
+    });
+
+    it('the pure loader (no training code, no tfjs) rebuilds it with the same predictions', async () => {
+      for (const task of tasksOf(Object.values(TASKS))) {
+        const data = toyData(task);
+        const fitted = await fit(family, data, task);
+        const json = JSON.parse(JSON.stringify(fitted.toJSON()));
+        const pure = await loadPureModel(json);
+        expect(pure.family).toBe(family.name);
+        const want = fitted.predict(withoutTarget(data));
+        const got = pure.predict(withoutTarget(data));
+        if (hasNetwork(json)) {
+          expect(got.length).toBe(want.length);
+          for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-5 * Math.max(1, Math.abs(want[i])));
+        } else {
+          expect(Array.from(got)).toEqual(Array.from(want));
+        }
       }
     });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { blend, caruanaSelect, EnsembleFitted, ensembleFromJSON } from '../../electron/engine/search/ensemble.ts';
+import { blend, caruanaSelect } from '../../electron/engine/search/ensemble.ts';
 import { computeMetric } from '../../electron/engine/evaluate/metrics.ts';
 import { Rng } from '../../electron/engine/search/rng.ts';
-import type { Dataset, Fitted, FittedJSON, ModelFamily, TaskInfo } from '../../electron/engine/models/types.ts';
+import type { TaskInfo } from '../../electron/engine/models/types.ts';
 
 const task: TaskInfo = { task: 'binary', nClasses: 2 };
 
@@ -73,24 +73,5 @@ describe('Caruana ensemble selection', () => {
     const alone = caruanaSelect([timid, sureA], { score: auc, lowerIsBetter: false, tieBreak: logLoss });
     expect(alone.weights).toEqual([0, 1]);
     expect(alone.improved).toBe(false);
-  });
-
-  it('the ensemble is a Fitted that predicts the weighted average and round-trips through JSON', async () => {
-    const constant = (v: number): Fitted => ({
-      family: 'const', taskInfo: task,
-      predict: (d: Dataset) => new Float64Array(d.nRows).fill(v),
-      toJSON: () => ({ family: 'const', formatVersion: 1, v }),
-    });
-    const fam: ModelFamily = {
-      name: 'const', displayName: 'Constant', defaults: () => ({}),
-      fit: async () => constant(0),
-      fromJSON: async (j: FittedJSON) => constant(j.v as number),
-    };
-    const ens = new EnsembleFitted(task, [constant(0.2), new EnsembleFitted(task, [constant(1), constant(0)], [0.5, 0.5], 'bag')], [0.75, 0.25], 'weighted');
-    const data: Dataset = { features: [], nRows: 2, columns: [] };
-    expect(Array.from(ens.predict(data))).toEqual([0.275, 0.275]);
-    const back = await ensembleFromJSON(JSON.parse(JSON.stringify(ens.toJSON())), () => fam);
-    expect(Array.from(back.predict(data))).toEqual([0.275, 0.275]);
-    await expect(ensembleFromJSON({ family: 'ensemble', formatVersion: 9 }, () => fam)).rejects.toThrow(/damaged/);
   });
 });

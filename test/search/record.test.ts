@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { prepareTraining } from '../../electron/engine/data/prepare.ts';
 import { computeMetric } from '../../electron/engine/evaluate/metrics.ts';
 import { bestConfigurations, runRecordFromJSON } from '../../electron/engine/search/record.ts';
+import { predictTable } from '../../electron/engine/deploy/bundle.ts';
 import { refitRecord } from '../../electron/engine/search/refit.ts';
 import { runAutoML } from '../../electron/engine/search/run.ts';
 import { UserError } from '../../electron/engine/util/errors.ts';
@@ -34,7 +35,7 @@ describe('run evidence and record', () => {
     const refit = await refitRecord(p, back);
     expect(refit.score).toBeCloseTo(summary.best.score, 12);
     const fresh = syntheticTable(50, 77);
-    expect(Array.from(refit.model.predict(fresh))).toEqual(Array.from(model.predict(fresh)));
+    expect(Array.from(predictTable(refit.model, fresh))).toEqual(Array.from(predictTable(model, fresh)));
     model.fitted.dispose?.();
     refit.model.fitted.dispose?.();
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { prepareTraining } from '../../electron/engine/data/prepare.ts';
+import { predictTable } from '../../electron/engine/deploy/bundle.ts';
 import { runAutoML, type RunEvent } from '../../electron/engine/search/run.ts';
 import { computeMetric } from '../../electron/engine/evaluate/metrics.ts';
 import { syntheticTable } from './helpers.ts';
@@ -29,7 +30,7 @@ describe('runAutoML', () => {
     expect(events.some((e) => e.type === 'progress')).toBe(true);
     // The model predicts a fresh table by column name, and does well on it.
     const fresh = syntheticTable(300, 99);
-    const pred = res.model.predict(fresh);
+    const pred = predictTable(res.model, fresh);
     const y = res.model.encoder.encodeTarget(fresh);
     expect(computeMetric('roc_auc', res.model.taskInfo, y, pred)).toBeGreaterThan(0.8);
   });
@@ -68,14 +69,14 @@ describe('runAutoML', () => {
     expect(res.summary.cancelled).toBe(true);
     expect(res.summary.best.score).toBeGreaterThan(0.8);
     expect(res.summary.best.score).toBeGreaterThanOrEqual(bestSoFar! - 1e-12);
-    expect(res.model.predict(table).length).toBe(table.nRows);
+    expect(predictTable(res.model, table).length).toBe(table.nRows);
   });
 
   it('falls back to the baseline with a reason when no model type can run', async () => {
     const res = await runAutoML(prepared(), { budgetS: 2, workers: 0, families: [] });
     expect(res.summary.best.family).toBe('baseline');
     expect(res.summary.note).toMatch(/baseline/);
-    expect(res.model.predict(table)).toHaveLength(table.nRows);
+    expect(predictTable(res.model, table)).toHaveLength(table.nRows);
   });
 
   it('runs trials in worker threads', async () => {

@@ -3,11 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { trainCommand } from '../../electron/cli/train.ts';
-import { FeatureEncoder } from '../../electron/engine/data/features.ts';
 import { importCsvFile } from '../../electron/engine/data/import.ts';
 import { takeRows } from '../../electron/engine/data/table-ops.ts';
 import { computeMetric } from '../../electron/engine/evaluate/metrics.ts';
-import { familyByName } from '../../electron/engine/models/registry.ts';
+import { predictTable } from '../../electron/engine/deploy/bundle.ts';
+import { loadPackage } from '../../electron/engine/deploy/package.ts';
 import { syntheticTable, tableToCsv } from './helpers.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'augur-train-'));
@@ -48,19 +48,47 @@ describe('train command', () => {
     for (const k of ['accuracy', 'f1_macro', 'roc_auc', 'log_loss']) expect(typeof j.test[k]).toBe('number');
     expect(j.test.roc_auc).toBeGreaterThan(0.75);
 
-    const saved = JSON.parse(fs.readFileSync(path.join(outDir, 'model.json'), 'utf8'));
-    expect(saved).toMatchObject({ formatVersion: 1, target: 'bought', classes: ['no', 'yes'] });
-    expect(fs.readdirSync(outDir)).toEqual(['model.json']); // no temp file left behind
-    const encoder = FeatureEncoder.fromJSON(saved.encoder);
-    const model = await familyByName(saved.model.family).fromJSON(saved.model);
+    // The package: the reloaded model scores the held-out rows exactly as the run reported.
+    expect(fs.readdirSync(outDir).sort()).toEqual(['README.md', 'arrays.bin', 'manifest.json', 'model']);
+    expect(fs.readdirSync(dir).filter((f) => f.includes('.augur-tmp-'))).toEqual([]); // no temp folder left behind
+    const saved = await loadPackage(outDir);
+    expect(saved.target).toMatchObject({ name: 'bought', classes: ['no', 'yes'] });
+    expect(saved.settings.target).toBe('bought');
+    expect(saved.fingerprint.rows).toBe(240);
+    expect(saved.schema.columns.find((c) => c.name === 'bought')?.role).toBe('target');
     const { table } = await importCsvFile(csv);
     const held = takeRows(table, testRows);
-    const p = model.predict(encoder.encode(held));
+    const p = predictTable(saved, held);
     expect(p).toHaveLength(60);
-    // The reloaded model scores the held-out rows exactly as the run reported.
-    const auc = computeMetric('roc_auc', saved.taskInfo, encoder.encodeTarget(held), p);
+    const auc = computeMetric('roc_auc', saved.taskInfo, saved.encoder.encodeTarget(held), p);
     expect(auc).toBeCloseTo(j.test.roc_auc, 6);
-    expect(saved.metrics.test.roc_auc).toBeCloseTo(j.test.roc_auc, 6);
+    expect(saved.metrics.test!.roc_auc).toBeCloseTo(j.test.roc_auc, 6);
+    expect(saved.metrics.valid[j.metric as 'roc_auc']).toBeGreaterThan(0.5);
+    // The run's evidence: out-of-fold predictions with their outcomes and rows.
+    expect(saved.arrays!['oof.pred'].length).toBe(saved.arrays!['oof.rows'].length);
+    expect(saved.arrays!['oof.y'].length).toBe(saved.arrays!['oof.rows'].length);
+    saved.fitted.dispose?.();
+
+    // Again into the same folder: the older package is replaced, nothing else is left.
+    const again = await capture([csv, '--target', 'bought', '--work-units', '1', '--workers', '0', '--out', outDir, '--json']);
+    expect(again.code).toBe(0);
+    expect((await loadPackage(outDir)).metrics.test).toBeUndefined();
+    expect(fs.readdirSync(dir).filter((f) => f.includes('.augur-tmp-'))).toEqual([]);
+  });
+
+  it('writes one .augur file when --out names one, and refuses to write over a folder of other files', async () => {
+    const file = path.join(dir, 'shop.augur');
+    const { code, out } = await capture([csv, '--target', 'bought', '--work-units', '1', '--workers', '0', '--out', file]);
+    expect(code).toBe(0);
+    expect(out).toContain(`Saved the model to ${file}.`);
+    const b = await loadPackage(file);
+    expect(b.taskInfo.task).toBe('binary');
+    b.fitted.dispose?.();
+    const busy = path.join(dir, 'busy');
+    fs.mkdirSync(busy);
+    fs.writeFileSync(path.join(busy, 'notes.txt'), 'mine');
+    await expect(capture([csv, '--target', 'bought', '--work-units', '1', '--workers', '0', '--out', busy])).rejects.toThrow(/already holds other files/);
+    expect(fs.readdirSync(busy)).toEqual(['notes.txt']);
   });
 
   it('refuses bad input with one plain sentence', async () => {

@@ -1,6 +1,5 @@
-// Small operations on whole tables: row subsets, fixed split files, column views and type changes.
-import fs from 'node:fs';
-import path from 'node:path';
+// Small operations on whole tables: row subsets, column views and type changes. Pure (no Node): the
+// feature encoder uses it at prediction time, also in the web scorer. Split files: row-list.ts.
 import type { ColumnType } from '../../../shared/api.ts';
 import { UserError } from '../util/errors.ts';
 import { isCoded, type Column, type Table } from './table.ts';
@@ -40,30 +39,6 @@ function countMarked(mark: Uint8Array): number {
   let c = 0;
   for (let i = 0; i < mark.length; i++) c += mark[i];
   return c;
-}
-
-/**
- * Reads a split file (`splits/<name>.test-rows.txt`): one 0-based data-row index per line.
- * Blank lines and a trailing newline are fine; anything else is refused with the line number.
- */
-export function readRowIndexFile(filePath: string): Int32Array {
-  let text: string;
-  try {
-    text = fs.readFileSync(filePath, 'utf8');
-  } catch {
-    throw new UserError('file_not_found', `Augur could not open the row list "${path.basename(filePath)}".`);
-  }
-  const lines = text.split(/\r\n|\n|\r/);
-  const out: number[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const t = lines[i].trim();
-    if (t === '') continue;
-    if (!/^\d+$/.test(t)) {
-      throw new UserError('bad_row_list', `Line ${i + 1} of "${path.basename(filePath)}" is "${t.slice(0, 40)}", but each line must be one row number (0, 1, 2, …).`);
-    }
-    out.push(Number(t));
-  }
-  return Int32Array.from(out);
 }
 
 /** Each row's value as a number: booleans 0/1, text parsed as a number (NaN when it is not one). */

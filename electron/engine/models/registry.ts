@@ -1,15 +1,17 @@
 import { UserError } from '../util/errors.ts';
-import { baselineFamily } from './baseline.ts';
+import { loadModel } from './app-loader.ts';
+import { baselineFamily } from './baseline/index.ts';
+import { ensembleFamily } from './composite/ensemble.ts';
 import { linearFamily } from './linear/index.ts';
 import { gbdtFamily } from './gbdt/index.ts';
 import { randomForestFamily, extraTreesFamily } from './forest/index.ts';
 import { mlpFamily } from './mlp/index.ts';
-import { ensembleFamily } from '../search/ensemble.ts';
 import type { ModelFamily } from './types.ts';
 
 /**
- * Every model family the app can train. Adding a family = one import + one entry here; the shared
- * conformance suite (test/models/conformance.test.ts) then checks it automatically.
+ * The trainer registry: every model family the app can train. Adding a family = one import + one entry
+ * here and its pure loader in loaders.ts; the shared conformance suite (test/models/conformance.test.ts)
+ * then checks it automatically. Loading saved models goes through loaders.ts / app-loader.ts.
  */
 const FAMILIES: ModelFamily<any>[] = [
   baselineFamily,
@@ -24,7 +26,7 @@ const FAMILIES: ModelFamily<any>[] = [
  * Families that saved models may name but that are never fitted directly: an ensemble (or a k-fold
  * bag) is built by the AutoML run from finished trials. Loadable, so kept out of allFamilies().
  */
-const LOAD_ONLY: ModelFamily<any>[] = [ensembleFamily];
+const LOAD_ONLY: ModelFamily<any>[] = [ensembleFamily(loadModel)];
 
 export function allFamilies(): ModelFamily[] {
   return [...FAMILIES];

@@ -68,6 +68,14 @@ export interface Fitted {
   dispose?(): void;
   /** Optional per-feature importance (same order as the training features), larger = more important. */
   featureImportance?(): Float64Array;
+  /**
+   * Composites only (models/composite/): the sub-models, in the order of `toJSON().members`. A
+   * composite's JSON lists its sub-models' JSON under `members`, so a saved model can be walked
+   * without knowing each composite.
+   */
+  readonly members?: readonly Fitted[];
+  /** Composites: their JSON without `members` (saving writes each member on its own, without serialising it twice). */
+  headJSON?(): FittedJSON;
 }
 
 export interface FittedJSON {

@@ -73,3 +73,21 @@ function assertShape(data: Dataset): void {
     }
   }
 }
+
+/** Most classes a saved model may declare (the importer allows 100); bounds what a model file can make us allocate. */
+export const MAX_MODEL_CLASSES = 1000;
+
+/**
+ * The task of a saved model, checked (a model file is untrusted): binary has 2 classes, regression 1,
+ * multiclass 3..MAX_MODEL_CLASSES. Returns a fresh object, or undefined when it is malformed.
+ */
+export function parseTaskInfo(json: unknown): TaskInfo | undefined {
+  if (!json || typeof json !== 'object') return undefined;
+  const t = json as Record<string, unknown>;
+  const k = t.nClasses;
+  if (!Number.isInteger(k)) return undefined;
+  if (t.task === 'binary' && k === 2) return { task: 'binary', nClasses: 2 };
+  if (t.task === 'regression' && k === 1) return { task: 'regression', nClasses: 1 };
+  if (t.task === 'multiclass' && (k as number) >= 3 && (k as number) <= MAX_MODEL_CLASSES) return { task: 'multiclass', nClasses: k as number };
+  return undefined;
+}

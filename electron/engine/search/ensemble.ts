@@ -1,8 +1,9 @@
 // Greedy weighted ensemble selection (Caruana et al. 2004, as in AutoGluon): start from the best
 // model's validation predictions, repeatedly add (with replacement) the model whose inclusion
 // most improves the averaged prediction's score. Weights = how often each model was picked.
-// The resulting ensemble is itself a Fitted (family 'ensemble'); k-fold bags use the same class.
-import type { Dataset, Fitted, FittedJSON, ModelFamily, TaskInfo } from '../models/types.ts';
+// The resulting ensemble is a models/composite/ensemble.ts EnsembleFitted; k-fold bags use the same class.
+import type { ModelFamily } from '../models/types.ts';
+import { UserError } from '../util/errors.ts';
 
 export interface Selection {
   /** One weight per candidate (sums to 1). */
@@ -35,7 +36,7 @@ export interface SelectionObjective {
  * until: a performance.now() time after which no further round starts (the best prefix so far is kept).
  */
 export function caruanaSelect(preds: Float64Array[], objective: SelectionObjective, iterations = 40, until?: number): Selection {
-  if (preds.length === 0) throw new Error('No candidates for ensemble selection.');
+  if (preds.length === 0) throw new UserError('no_candidates', 'There are no finished models to build an ensemble from.');
   const { score, lowerIsBetter, tieBreak } = objective;
   const better = (a: number, b: number) => (lowerIsBetter ? a < b : a > b);
   // a ahead of b: a better score, or the same score and a smaller tie-break (computed only on a tie) by
@@ -100,88 +101,7 @@ export function blend(preds: Float64Array[], weights: number[]): Float64Array {
   return out;
 }
 
-export type EnsembleKind = 'bag' | 'weighted';
-
-export class EnsembleFitted implements Fitted {
-  readonly family = 'ensemble';
-  constructor(
-    readonly taskInfo: TaskInfo,
-    readonly members: Fitted[],
-    readonly weights: number[],
-    /** 'bag': the k fold models of one configuration; 'weighted': Caruana selection over configurations. */
-    readonly kind: EnsembleKind,
-  ) {
-    if (members.length !== weights.length || members.length === 0) throw new Error('An ensemble needs one weight per member.');
-  }
-
-  predict(data: Dataset): Float64Array {
-    const preds: Float64Array[] = [];
-    const ws: number[] = [];
-    this.members.forEach((m, i) => {
-      if (this.weights[i] > 0) { preds.push(m.predict(data)); ws.push(this.weights[i]); }
-    });
-    return blend(preds, ws);
-  }
-
-  toJSON(): FittedJSON {
-    return {
-      family: 'ensemble',
-      formatVersion: 1,
-      kind: this.kind,
-      taskInfo: this.taskInfo,
-      weights: this.weights,
-      members: this.members.map((m) => m.toJSON()),
-    };
-  }
-
-  featureImportance(): Float64Array {
-    let out: Float64Array | undefined;
-    this.members.forEach((m, i) => {
-      const imp = m.featureImportance?.();
-      if (!imp) return;
-      let s = 0;
-      for (const v of imp) s += Math.abs(v);
-      out ??= new Float64Array(imp.length);
-      for (let j = 0; j < imp.length; j++) out[j] += (this.weights[i] * Math.abs(imp[j])) / (s || 1);
-    });
-    return out ?? new Float64Array(0);
-  }
-
-  dispose(): void {
-    for (const m of this.members) m.dispose?.();
-  }
-}
-
 export type FamilyLookup = (name: string) => ModelFamily;
 
-/** Rebuild an ensemble; members are resolved through `lookup` (the model registry), nested ensembles recursively. */
-export async function ensembleFromJSON(json: FittedJSON, lookup: FamilyLookup): Promise<EnsembleFitted> {
-  const j = json as FittedJSON & { kind?: EnsembleKind; taskInfo?: TaskInfo; weights?: unknown; members?: unknown };
-  if (j.family !== 'ensemble' || j.formatVersion !== 1 || !Array.isArray(j.members) || !Array.isArray(j.weights) || !j.taskInfo) {
-    throw new Error('This ensemble model file is damaged or from a newer version of Augur.');
-  }
-  const weights = (j.weights as unknown[]).map(Number);
-  if (weights.length !== j.members.length || weights.some((w) => !Number.isFinite(w) || w < 0)) throw new Error('This ensemble model file is damaged.');
-  const members: Fitted[] = [];
-  for (const m of j.members as FittedJSON[]) {
-    members.push(m?.family === 'ensemble' ? await ensembleFromJSON(m, lookup) : await lookup(String(m?.family)).fromJSON(m));
-  }
-  return new EnsembleFitted(j.taskInfo, members, weights, j.kind === 'bag' ? 'bag' : 'weighted');
-}
-
-/**
- * The 'ensemble' family, for the registry: only loads saved ensembles (they are built by the
- * search from finished trials, never fitted from parameters).
- */
-export const ensembleFamily: ModelFamily<Record<string, never>> = {
-  name: 'ensemble',
-  displayName: 'Ensemble',
-  defaults: () => ({}),
-  async fit() {
-    throw new Error('Ensembles are built by the AutoML run from finished trials, not fitted directly.');
-  },
-  async fromJSON(json) {
-    const { familyByName } = await import('../models/registry.ts');
-    return ensembleFromJSON(json, familyByName);
-  },
-};
+// The ensemble model itself lives with the models (models/composite/ensemble.ts); re-exported for the run.
+export { EnsembleFitted, type EnsembleKind } from '../models/composite/ensemble.ts';

@@ -8,13 +8,14 @@ import { familyByName } from '../models/registry.ts';
 import { UserError, throwIfAborted } from '../util/errors.ts';
 import { finalModel } from './finalize.ts';
 import type { RunRecord } from './record.ts';
-import { foldIndex, type RunEvidence, type TrainedModel } from './run.ts';
+import type { RunModel } from '../deploy/bundle.ts';
+import { foldIndex, type RunEvidence } from './run.ts';
 import { TrialBook } from './trial-book.ts';
 import { runTrial, type RunData } from './trial.ts';
 import { planValidation } from './validation.ts';
 
 export interface RefitResult {
-  model: TrainedModel;
+  model: RunModel;
   evidence: RunEvidence;
   /** The refitted model's validation score in the record's metric. */
   score: number;
@@ -52,7 +53,11 @@ export async function refitRecord(prepared: PreparedData, record: RunRecord, opt
   const final = await finalModel(chosen, baselineDone, taskInfo, plan, record.metric, lowerIsBetter);
   const fitted = final.fitted;
   return {
-    model: { encoder, fitted, taskInfo, target, predict: (table) => fitted.predict(encoder.encode(table)) },
+    model: {
+      encoder, fitted, taskInfo, target,
+      metrics: { metric: record.metric, valid: { [record.metric]: score(final.oof) } },
+      arrays: { 'oof.pred': final.oof, 'oof.y': yValid, 'oof.rows': Int32Array.from(plan.validRows) },
+    },
     evidence: { y: data.y, validRows: plan.validRows, oof: final.oof, foldOf: foldIndex(plan, data.nRows), plan: { kind: plan.kind, folds: plan.folds.length, description: plan.description } },
     score: score(final.oof),
   };

@@ -5,13 +5,12 @@
 // The pieces: scheduler.ts (ask → run → tell, the deadline), budget.ts (each family's limits),
 // trial-book.ts (leaderboard and record), select.ts (ensemble), finalize.ts (the final model),
 // record.ts (what a project stores; a retrain warm-starts from it).
-import type { LeaderboardRow, RunSummary, TargetInfo } from '../../../shared/api.ts';
-import type { FeatureEncoder } from '../data/features.ts';
+import type { LeaderboardRow, RunSummary } from '../../../shared/api.ts';
 import { RARE_SHARE_FOR_WEIGHT_SEARCH, type PreparedData } from '../data/prepare.ts';
-import type { Table } from '../data/table.ts';
+import type { RunModel } from '../deploy/bundle.ts';
 import { computeMetric, defaultMetric, metricInfo, metricsForTask, tieBreakMetric, type MetricName } from '../evaluate/metrics.ts';
 import { allFamilies, familyByName } from '../models/registry.ts';
-import type { Fitted, ModelFamily, TaskInfo } from '../models/types.ts';
+import type { ModelFamily, TaskInfo } from '../models/types.ts';
 import { UserError } from '../util/errors.ts';
 import { applyTrialBudget, FamilyBudgets } from './budget.ts';
 import { defaultWorkerCount, InProcessExecutor, PoolExecutor, type TrialExecutor } from './executor.ts';
@@ -54,13 +53,11 @@ export interface RunOptions {
   onLog?: (message: string) => void;
 }
 
-export interface TrainedModel {
-  encoder: FeatureEncoder;
-  fitted: Fitted;
-  taskInfo: TaskInfo;
-  target: TargetInfo;
-  predict(table: Table): Float64Array;
-}
+/**
+ * The run's model and what it measured, the part of a ModelBundle (deploy/bundle.ts) the run knows:
+ * the caller adds the table and settings (completeBundle) and saves it (deploy/package.ts).
+ */
+export type TrainedModel = RunModel;
 
 /**
  * What the run measured, kept for the evaluation and the saved model: the chosen model's predictions
@@ -288,6 +285,7 @@ export async function runAutoML(prepared: PreparedData, opts: RunOptions): Promi
   opts.onEvent?.({ type: 'progress', elapsedS, budgetS, trialsDone: book.rows.length, bestScore: final.row.score, bestModel: final.row.model });
   const encoder = prepared.encoder;
   const fitted = final.fitted;
+  const foldOf = foldIndex(plan, data.nRows);
   const record: RunRecord = {
     version: RUN_RECORD_VERSION, seed, metric, budgetS, elapsedS, ...(workMode ? { workUnits: opts.workUnits } : {}),
     plan: { kind: plan.kind, seed: planSeed, options: planOptions, folds: plan.folds.length },
@@ -313,8 +311,16 @@ export async function runAutoML(prepared: PreparedData, opts: RunOptions): Promi
       cancelled,
       note,
     },
-    model: { encoder, fitted, taskInfo, target, predict: (table: Table) => fitted.predict(encoder.encode(table)) },
-    evidence: { y: data.y, validRows: plan.validRows, oof: final.oof, foldOf: foldIndex(plan, data.nRows), plan: { kind: plan.kind, folds: plan.folds.length, description: plan.description } },
+    model: {
+      encoder,
+      fitted,
+      taskInfo,
+      target,
+      metrics: { metric, valid: Number.isFinite(final.row.score) ? { [metric]: final.row.score } : {} },
+      // The evidence behind the score: out-of-fold predictions of the chosen model on the checking rows.
+      arrays: { 'oof.pred': final.oof, 'oof.y': yValid, 'oof.rows': Int32Array.from(plan.validRows), 'oof.fold': Int32Array.from(plan.validRows, (r) => foldOf[r]) },
+    },
+    evidence: { y: data.y, validRows: plan.validRows, oof: final.oof, foldOf, plan: { kind: plan.kind, folds: plan.folds.length, description: plan.description } },
     record,
   };
 }

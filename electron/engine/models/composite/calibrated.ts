@@ -11,6 +11,8 @@ const FORMAT_VERSION = 1;
 export class CalibratedFitted implements Fitted {
   readonly family = CALIBRATED_FAMILY;
   readonly taskInfo: TaskInfo;
+  /** The composite convention (types.ts): the one sub-model, saved under `members`. */
+  readonly members: readonly Fitted[];
 
   constructor(readonly inner: Fitted, readonly calibrator: Calibrator) {
     const t = inner.taskInfo;
@@ -21,6 +23,7 @@ export class CalibratedFitted implements Fitted {
     const j = calibrator.toJSON();
     if (j.kind === 'temperature' && j.classes !== t.nClasses) throw new Error(`The calibrator has ${j.classes} classes, the model ${t.nClasses}.`);
     this.taskInfo = t;
+    this.members = [inner];
   }
 
   predict(data: Dataset): Float64Array {
@@ -28,7 +31,11 @@ export class CalibratedFitted implements Fitted {
   }
 
   toJSON(): FittedJSON {
-    return { family: CALIBRATED_FAMILY, formatVersion: FORMAT_VERSION, calibrator: this.calibrator.toJSON(), inner: this.inner.toJSON() };
+    return { ...this.headJSON(), members: [this.inner.toJSON()] };
+  }
+
+  headJSON(): FittedJSON {
+    return { family: CALIBRATED_FAMILY, formatVersion: FORMAT_VERSION, calibrator: this.calibrator.toJSON() as unknown as Record<string, unknown> };
   }
 
   featureImportance(): Float64Array {
@@ -49,8 +56,9 @@ export async function calibratedFromJSON(json: unknown, loadInner: LoadFitted): 
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw bad();
   const o = json as Record<string, unknown>;
   if (o.family !== CALIBRATED_FAMILY || o.formatVersion !== FORMAT_VERSION) throw bad();
-  for (const k of Object.keys(o)) if (!['family', 'formatVersion', 'calibrator', 'inner'].includes(k)) throw bad();
-  const inner = o.inner as FittedJSON | undefined;
+  for (const k of Object.keys(o)) if (!['family', 'formatVersion', 'calibrator', 'members'].includes(k)) throw bad();
+  if (!Array.isArray(o.members) || o.members.length !== 1) throw bad();
+  const inner = o.members[0] as FittedJSON | undefined;
   if (typeof inner !== 'object' || inner === null || typeof inner.family !== 'string') throw bad();
   const calibrator = calibratorFromJSON(o.calibrator);
   const model = await loadInner(inner);

@@ -1,8 +1,8 @@
 import { UserError } from '../../util/errors.ts';
 import type { Dataset, FeatureSpec, Fitted, FittedJSON, TaskInfo } from '../types.ts';
 import { parseFeatures } from '../trees/features.ts';
-import { addTreeOutputs, type FlatTrees, flatFromJSON, flatToJSON } from '../trees/flat.ts';
-import { assertPredictable } from '../validate.ts';
+import { addTreeOutputs, type FlatTrees, flatFromJSON, flatToJSON, MAX_OUTPUT_BOUND, outputBound } from '../trees/flat.ts';
+import { assertPredictable, parseTaskInfo } from '../validate.ts';
 
 export interface ForestState {
   family: 'random_forest' | 'extra_trees';
@@ -70,16 +70,17 @@ export class ForestModel implements Fitted {
     const j = json as Record<string, unknown>;
     const bad = (): UserError => new UserError('model_damaged', 'The saved model file is damaged or from an incompatible version.');
     if (j?.family !== family || j.formatVersion !== FORMAT) throw bad();
-    const t = j.taskInfo as TaskInfo;
-    if (!t || !['binary', 'multiclass', 'regression'].includes(t.task) || !(t.nClasses >= 1)) throw bad();
+    const t = parseTaskInfo(j.taskInfo);
+    if (!t) throw bad();
     const features = parseFeatures(j.features);
     const scale = Number(j.scale);
     const imp = j.importance as number[];
-    if (!features || !Number.isFinite(scale) || !Array.isArray(imp) || imp.length !== features.length) throw bad();
+    if (!features || !Number.isFinite(scale) || !Array.isArray(imp) || imp.length !== features.length || !imp.every(Number.isFinite)) throw bad();
     const trees = flatFromJSON(j.trees);
     const K = t.task === 'multiclass' ? t.nClasses : 1;
     if (trees.featureBins.length !== features.length || trees.nOut !== K) throw bad();
     for (let i = 0; i < trees.nTrees; i++) if (trees.outOffset[i] !== 0) throw bad();
+    if (!(outputBound(trees) * Math.max(1, Math.abs(scale)) < MAX_OUTPUT_BOUND)) throw bad();
     return new ForestModel({ family, taskInfo: { task: t.task, nClasses: t.nClasses }, features, scale, trees, importance: Float64Array.from(imp) });
   }
 }

@@ -1,7 +1,7 @@
 import type { Dataset, FitContext, TaskInfo } from '../types.ts';
 import { applyBinMapper, fitBinMapper } from '../trees/binning.ts';
 import { checkTrainData, targetScale, Yielder } from '../trees/checks.ts';
-import { FlatBuilder, gainImportance } from '../trees/flat.ts';
+import { FlatBuilder, gainImportance } from '../trees/flat-builder.ts';
 import { type BuiltTree, growTree } from '../trees/grow.ts';
 import { childSeed, makeRng } from '../trees/rng.ts';
 import { ForestModel } from './model.ts';

@@ -1,9 +1,11 @@
 import { UserError } from '../../util/errors.ts';
 import type { Dataset, FeatureSpec, Fitted, FittedJSON, TaskInfo } from '../types.ts';
-import { assertPredictable } from '../validate.ts';
-import { addTreeOutputs, type FlatTrees, flatFromJSON, flatToJSON } from '../trees/flat.ts';
+import { assertPredictable, parseTaskInfo } from '../validate.ts';
+import { addTreeOutputs, type FlatTrees, flatFromJSON, flatToJSON, MAX_OUTPUT_BOUND, outputBound } from '../trees/flat.ts';
 import { parseFeatures } from '../trees/features.ts';
-import { type ObjectiveName, sigmoid } from './objectives.ts';
+import type { ObjectiveName } from './objectives.ts';
+
+// The boosted model's predict side (pure: the web scorer bundles it without the training code).
 
 export interface GbdtState {
   taskInfo: TaskInfo;
@@ -20,6 +22,11 @@ export interface GbdtState {
 }
 
 const FORMAT = 1;
+
+/** Same formula as objectives.ts (training), so probabilities match bit for bit. */
+function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
 
 export class GbdtModel implements Fitted {
   readonly family = 'gbdt';
@@ -91,10 +98,11 @@ export class GbdtModel implements Fitted {
     const j = json as Record<string, unknown>;
     const bad = (): UserError => new UserError('model_damaged', 'The saved model file is damaged or from an incompatible version.');
     if (j?.family !== 'gbdt' || j.formatVersion !== FORMAT) throw bad();
-    const t = j.taskInfo as TaskInfo;
+    const t = parseTaskInfo(j.taskInfo);
     const objective = j.objective as ObjectiveName;
-    if (!t || !['binary', 'multiclass', 'regression'].includes(t.task) || !(t.nClasses >= 1)) throw bad();
-    if (!['binary', 'multiclass', 'squared_error', 'huber'].includes(objective)) throw bad();
+    if (!t) throw bad();
+    const fits = t.task === 'regression' ? objective === 'squared_error' || objective === 'huber' : objective === t.task;
+    if (!fits) throw bad();
     const init = j.init as number[];
     const K = objective === 'multiclass' ? t.nClasses : 1;
     if (!Array.isArray(init) || init.length !== K || !init.every(Number.isFinite)) throw bad();
@@ -103,10 +111,12 @@ export class GbdtModel implements Fitted {
     const nFeatures = features.length;
     const scale = Number(j.scale);
     const imp = j.importance as number[];
-    if (!(nFeatures >= 1) || !Number.isFinite(scale) || !Array.isArray(imp) || imp.length !== nFeatures) throw bad();
+    if (!(nFeatures >= 1) || !Number.isFinite(scale) || !Array.isArray(imp) || imp.length !== nFeatures || !imp.every(Number.isFinite)) throw bad();
     const trees = flatFromJSON(j.trees);
     if (trees.featureBins.length !== nFeatures || trees.nOut !== 1) throw bad();
     for (let t2 = 0; t2 < trees.nTrees; t2++) if (!(trees.outOffset[t2] >= 0 && trees.outOffset[t2] < K)) throw bad();
+    const start = init.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    if (!((start + outputBound(trees)) * Math.max(1, Math.abs(scale)) < MAX_OUTPUT_BOUND)) throw bad();
     return new GbdtModel({
       taskInfo: { task: t.task, nClasses: t.nClasses }, objective, features, init, scale, trees,
       importance: Float64Array.from(imp), rounds: Number(j.rounds) || 0,

@@ -4,7 +4,7 @@ import { BoostEngine, type Maxima, OBJ_BINARY, OBJ_HUBER, OBJ_SQUARED } from '..
 import { plainKernels } from '../trees/kernels.ts';
 import { HistThreads, shareCopy } from '../trees/parallel.ts';
 import { checkTrainData, targetScale, Yielder } from '../trees/checks.ts';
-import { FlatBuilder, gainImportance } from '../trees/flat.ts';
+import { FlatBuilder, gainImportance } from '../trees/flat-builder.ts';
 import { type BuiltTree, growTree, leafOfBinnedRow, leafRanges, type PackedGradients } from '../trees/grow.ts';
 import { childSeed, makeRng, type Rng, sampleWithoutReplacement } from '../trees/rng.ts';
 import { GbdtModel } from './model.ts';

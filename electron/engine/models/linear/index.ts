@@ -1,9 +1,10 @@
-import { CancelledError, UserError, throwIfAborted } from '../../util/errors.ts';
+import { CancelledError, throwIfAborted } from '../../util/errors.ts';
 import type { Dataset, FeatureSpec, FitContext, Fitted, FittedJSON, ModelFamily, TaskInfo } from '../types.ts';
-import { assertPredictable, assertTrainable } from '../validate.ts';
-import { applyRecipe, learnRecipe, stepWidth, type Design, type DesignRecipe } from './design.ts';
+import { assertTrainable } from '../validate.ts';
+import { applyRecipe, learnRecipe, type Design } from './design.ts';
+import { LinearFitted, type LinearState, linearFromJSON } from './model.ts';
 import { minimizeLbfgs } from './lbfgs.ts';
-import { LinearObjective, computeEta, type LossKind } from './objective.ts';
+import { LinearObjective, type LossKind } from './objective.ts';
 
 /**
  * Linear family: ridge regression (squared loss), logistic regression (binary) and softmax regression
@@ -23,76 +24,12 @@ export interface LinearParams {
   bins?: number;
 }
 
-const FORMAT_VERSION = 1;
 /** Probability floor for a class absent from the training rows (keeps log-odds finite). */
 const MIN_PROB = 1e-6;
 /** A long fit hands control back to the event loop at least this often. */
 const YIELD_EVERY_MS = 25;
 
-interface LinearState {
-  taskInfo: TaskInfo;
-  features: FeatureSpec[];
-  recipe: DesignRecipe;
-  loss: LossKind;
-  K: number;
-  /** K blocks of (p coefficients + intercept). */
-  coef: number[];
-  /** Regression: predictions are yMean + yStd * eta. */
-  yMean: number;
-  yStd: number;
-  importance: number[];
-  iterations: number;
-}
-
-class LinearFitted implements Fitted {
-  readonly family = 'linear';
-  readonly taskInfo: TaskInfo;
-  private readonly coef: Float64Array;
-
-  constructor(private readonly state: LinearState) {
-    this.taskInfo = state.taskInfo;
-    this.coef = Float64Array.from(state.coef);
-  }
-
-  predict(data: Dataset): Float64Array {
-    assertPredictable(data, this.state.features);
-    const { K, loss, yMean, yStd } = this.state;
-    const design = applyRecipe(this.state.recipe, data);
-    const n = data.nRows;
-    const eta = new Float64Array(n * K);
-    computeEta(design, this.coef, K, eta);
-    if (loss === 'squared') {
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = clampFinite(yMean + yStd * eta[i]);
-      return out;
-    }
-    if (loss === 'logistic') {
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = sigmoid(eta[i]);
-      return out;
-    }
-    const out = new Float64Array(n * K);
-    for (let i = 0; i < n; i++) {
-      let mx = -Infinity;
-      for (let c = 0; c < K; c++) if (eta[c * n + i] > mx) mx = eta[c * n + i];
-      let z = 0;
-      for (let c = 0; c < K; c++) { const e = Math.exp(eta[c * n + i] - mx); out[i * K + c] = e; z += e; }
-      for (let c = 0; c < K; c++) out[i * K + c] /= z;
-    }
-    return out;
-  }
-
-  featureImportance(): Float64Array {
-    return Float64Array.from(this.state.importance);
-  }
-
-  /** Iterations the optimiser used (diagnostics / benchmarks). */
-  get iterations(): number { return this.state.iterations; }
-
-  toJSON(): FittedJSON {
-    return { family: 'linear', formatVersion: FORMAT_VERSION, ...structuredClone(this.state) };
-  }
-}
+export { LinearFitted } from './model.ts';
 
 export const linearFamily: ModelFamily<LinearParams> = {
   name: 'linear',
@@ -189,7 +126,7 @@ export const linearFamily: ModelFamily<LinearParams> = {
   },
 
   async fromJSON(json: FittedJSON): Promise<Fitted> {
-    return new LinearFitted(parseState(json));
+    return linearFromJSON(json);
   },
 };
 
@@ -273,41 +210,7 @@ function targetStats(y: Float64Array): { mean: number; std: number } {
   return { mean: m * scale, std: std > 1e-12 ? std * scale : 0 };
 }
 
-function sigmoid(e: number): number {
-  return e >= 0 ? 1 / (1 + Math.exp(-e)) : Math.exp(e) / (1 + Math.exp(e));
-}
-
-function clampFinite(v: number): number {
-  if (Number.isFinite(v)) return v;
-  return v > 0 ? Number.MAX_VALUE : v < 0 ? -Number.MAX_VALUE : 0;
-}
-
 function cloneSpec(f: FeatureSpec): FeatureSpec {
   return f.categories ? { name: f.name, kind: f.kind, categories: [...f.categories] } : { name: f.name, kind: f.kind };
 }
 
-function damaged(): UserError {
-  return new UserError('bad_model', 'The saved model is damaged or was made by a different version of the app.');
-}
-
-function parseState(json: FittedJSON): LinearState {
-  if (!json || json.family !== 'linear') throw damaged();
-  if (json.formatVersion !== FORMAT_VERSION) throw damaged();
-  const s = json as unknown as LinearState;
-  const okNumbers = (a: unknown): a is number[] => Array.isArray(a) && a.every((v) => typeof v === 'number');
-  if (!s.taskInfo || !Array.isArray(s.features) || !s.recipe || !Array.isArray(s.recipe.steps)) throw damaged();
-  if (!['logistic', 'softmax', 'squared'].includes(s.loss) || !(s.K >= 1) || !okNumbers(s.coef)) throw damaged();
-  if (typeof s.yMean !== 'number' || typeof s.yStd !== 'number' || !okNumbers(s.importance)) throw damaged();
-  const p = s.recipe.steps.reduce((acc, st) => acc + stepWidth(st), 0);
-  if (s.coef.length !== s.K * (p + 1)) throw damaged();
-  const num = (v: unknown) => typeof v === 'number' && !Number.isNaN(v);
-  for (const st of s.recipe.steps) {
-    if (!st || !(Number.isInteger(st.feature) && st.feature >= 0 && st.feature < s.features.length)) throw damaged();
-    if (st.kind === 'numeric' && !(num(st.mean) && num(st.std) && st.std > 0 && num(st.lo) && num(st.hi))) throw damaged();
-    if (st.kind === 'onehot' && !(okNumbers(st.slotOfCode) && st.slotOfCode.every((v) => v >= -1 && v < st.nLevels))) throw damaged();
-    if (st.kind === 'bins' && !(okNumbers(st.edges) && st.edges.every((e, i) => Number.isFinite(e) && (i === 0 || e > st.edges[i - 1])))) throw damaged();
-    if (!['numeric', 'missing', 'onehot', 'bins'].includes(st.kind)) throw damaged();
-  }
-  if (!s.coef.every(Number.isFinite)) throw damaged();
-  return structuredClone(s);
-}

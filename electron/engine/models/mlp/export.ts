@@ -1,13 +1,17 @@
 import type { io, LayersModel, SymbolicTensor, Tensor } from '@tensorflow/tfjs';
 import { loadTf } from '../../tf/backend.ts';
 import type { MlpFitted } from './fitted.ts';
-import { BN_EPSILON, BN_MOMENTUM, groupWeights } from './network.ts';
+import { BN_EPSILON, BN_MOMENTUM, groupWeights } from './arch.ts';
+import { MLP_FORMAT_VERSION } from './model.ts';
 
 // The same network as standard tfjs layers (Embedding, Flatten, Concatenate, Dense, BatchNormalization,
 // Activation, Dropout), so plain TensorFlow.js can load it with tf.loadLayersModel. Inputs are the
 // preprocessed arrays (MlpFitted.prepare): "numeric" float32 [n, numericWidth] and, with embeddings,
 // "categorical" int32 [n, nCat]. Outputs: P(class 1) (binary), class probabilities (multiclass) or
-// the value in target units (regression: the target scaling is folded into the last layer).
+// the value in target units (regression: the target scaling is folded into the last layer), unless
+// `foldTarget: false` (the model package: its weights stay exactly the trained float32 values, and
+// `userDefinedMetadata.augur.target` says how to scale). Layers carry fixed names (`dense_0`, `output`...)
+// so a reader can match every weight by name (layers-model.ts).
 
 export interface TfjsArtifacts {
   /** Content of a standard model.json whose weightsManifest points at "weights.bin". */
@@ -17,7 +21,13 @@ export interface TfjsArtifacts {
   artifacts: io.ModelArtifacts;
 }
 
-export async function toTfjsArtifacts(fitted: MlpFitted): Promise<TfjsArtifacts> {
+export interface TfjsExportOptions {
+  /** Regression: fold the target scaling into the output layer (default true). */
+  foldTarget?: boolean;
+}
+
+export async function toTfjsArtifacts(fitted: MlpFitted, opts: TfjsExportOptions = {}): Promise<TfjsArtifacts> {
+  const foldTarget = opts.foldTarget !== false;
   const { tf } = await loadTf();
   const a = fitted.arch;
   const values = fitted.weightValues();
@@ -34,11 +44,11 @@ export async function toTfjsArtifacts(fitted: MlpFitted): Promise<TfjsArtifacts>
   if (a.nCat > 0) {
     const cat = tf.input({ shape: [a.nCat], name: 'categorical', dtype: 'int32' });
     inputs.push(cat);
-    const emb = tf.layers.embedding({ inputDim: a.tableRows, outputDim: a.embeddingDim, inputLength: a.nCat });
+    const emb = tf.layers.embedding({ inputDim: a.tableRows, outputDim: a.embeddingDim, inputLength: a.nCat, name: 'embedding' });
     embLayer = emb;
-    parts.push(tf.layers.flatten().apply(emb.apply(cat)) as SymbolicTensor);
+    parts.push(tf.layers.flatten({ name: 'embedding_flat' }).apply(emb.apply(cat)) as SymbolicTensor);
   }
-  let h = parts.length > 1 ? (tf.layers.concatenate().apply(parts) as SymbolicTensor) : parts[0];
+  let h = parts.length > 1 ? (tf.layers.concatenate({ name: 'concat' }).apply(parts) as SymbolicTensor) : parts[0];
   // Weights are set layer by layer: model.weights lists all non-trainable weights (BN statistics) last.
   const assignments: { layer: { setWeights(ws: Tensor[]): void }; values: Float32Array[]; shapes: number[][] }[] = [];
   const give = (layer: { setWeights(ws: Tensor[]): void }, ws: { shape: number[]; values: Float32Array }[]) =>
@@ -46,25 +56,26 @@ export async function toTfjsArtifacts(fitted: MlpFitted): Promise<TfjsArtifacts>
   if (embLayer && w.embedding) give(embLayer, [w.embedding]);
   a.hidden.forEach((units, l) => {
     const d = w.dense[l];
-    const dense = tf.layers.dense({ units, activation: a.batchNorm ? 'linear' : a.activation });
+    const dense = tf.layers.dense({ units, activation: a.batchNorm ? 'linear' : a.activation, name: `dense_${l}` });
     h = dense.apply(h) as SymbolicTensor;
     give(dense, [d.kernel, d.bias]);
     if (a.batchNorm && d.bn) {
-      const bn = tf.layers.batchNormalization({ epsilon: BN_EPSILON, momentum: BN_MOMENTUM });
+      const bn = tf.layers.batchNormalization({ epsilon: BN_EPSILON, momentum: BN_MOMENTUM, name: `batchnorm_${l}` });
       h = bn.apply(h) as SymbolicTensor;
       give(bn, [d.bn.gamma, d.bn.beta, d.bn.mean, d.bn.variance]);
-      h = tf.layers.activation({ activation: a.activation }).apply(h) as SymbolicTensor;
+      h = tf.layers.activation({ activation: a.activation, name: `activation_${l}` }).apply(h) as SymbolicTensor;
     }
-    if (a.dropout > 0) h = tf.layers.dropout({ rate: a.dropout }).apply(h) as SymbolicTensor;
+    if (a.dropout > 0) h = tf.layers.dropout({ rate: a.dropout, name: `dropout_${l}` }).apply(h) as SymbolicTensor;
   });
   const task = fitted.taskInfo.task;
   const out = w.dense[w.dense.length - 1];
   const outAct = task === 'binary' ? 'sigmoid' : task === 'multiclass' ? 'softmax' : 'linear';
-  const outLayer = tf.layers.dense({ units: a.outputs, activation: outAct });
+  const outLayer = tf.layers.dense({ units: a.outputs, activation: outAct, name: 'output' });
   h = outLayer.apply(h) as SymbolicTensor;
-  if (task === 'regression' && fitted.target) {
+  const folded = task === 'regression' && !!fitted.target && foldTarget;
+  if (folded) {
     // Fold the target scaling into the output layer: y = (h·W + b)·std + mean.
-    const { mean, std } = fitted.target;
+    const { mean, std } = fitted.target!;
     give(outLayer, [
       { shape: out.kernel.shape, values: out.kernel.values.map((v) => v * std) },
       { shape: out.bias.shape, values: out.bias.values.map((v) => v * std + mean) },
@@ -73,7 +84,7 @@ export async function toTfjsArtifacts(fitted: MlpFitted): Promise<TfjsArtifacts>
     give(outLayer, [out.kernel, out.bias]);
   }
 
-  const model: LayersModel = tf.model({ inputs, outputs: h });
+  const model: LayersModel = tf.model({ inputs, outputs: h, name: 'augur_mlp' });
   try {
     for (const asg of assignments) {
       const tensors: Tensor[] = asg.values.map((v, i) => tf.tensor(v, asg.shapes[i], 'float32'));
@@ -81,7 +92,11 @@ export async function toTfjsArtifacts(fitted: MlpFitted): Promise<TfjsArtifacts>
       tf.dispose(tensors);
     }
     // Plain JSON only (tfjs refuses undefined fields in metadata).
-    const meta = JSON.parse(JSON.stringify({ augur: { family: 'mlp', taskInfo: fitted.taskInfo, features: fitted.features, prep: fitted.prepSpec, target: fitted.target } }));
+    const augur = {
+      family: 'mlp', formatVersion: MLP_FORMAT_VERSION, taskInfo: fitted.taskInfo, features: fitted.features, arch: a, prep: fitted.prepSpec,
+      target: fitted.target, targetFolded: folded, info: fitted.info,
+    };
+    const meta = JSON.parse(JSON.stringify({ augur }));
     model.setUserDefinedMetadata(meta);
     let captured: io.ModelArtifacts | undefined;
     await model.save(

@@ -102,5 +102,6 @@ function standardiser(y: Float64Array): { mean: number; std: number } {
   let constant = true;
   for (let i = 1; i < y.length && constant; i++) constant = y[i] === y[0];
   if (constant) return { mean: y[0], std: 0 };
-  return robustMoments(y);
+  const { mean, std } = robustMoments(y);
+  return { mean, std };
 }

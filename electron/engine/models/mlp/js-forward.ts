@@ -1,5 +1,4 @@
-import type { Architecture } from './network.ts';
-import { BN_EPSILON, type Grouped, groupWeights } from './network.ts';
+import { type Architecture, BN_EPSILON, type Grouped, groupWeights } from './arch.ts';
 
 // The inference pass in plain JS, for a handful of rows (an app form, an API call). Each tfjs kernel
 // call costs ~5–20 µs of fixed overhead, which for one row is more than the arithmetic itself:

@@ -1,5 +1,6 @@
 import type { Dataset } from '../types.ts';
 import type { Rng } from './rng.ts';
+import { categoricalBin } from './category-bin.ts';
 
 /**
  * Quantile binning (LightGBM / XGBoost `hist`): every feature becomes small integer bins so a split
@@ -187,13 +188,8 @@ function sortLowWords(k: Uint32Array, n: number): boolean {
   return true;
 }
 
-/** Bin of a categorical code: 0 for NaN / negative / beyond the known categories. */
-export function categoricalBin(nBins: number, v: number): number {
-  if (!(v >= 0 && v < 1e9)) return 0;
-  const c = Math.floor(v);
-  const valueBins = nBins - 1;
-  return c < valueBins ? c + 1 : valueBins;
-}
+// categoricalBin lives with the predict code (a saved model needs it without the training code).
+export { categoricalBin };
 
 /** out: where to write the bins (row-major n x F, and column-major with feature f's bins at f * n). */
 export function applyBinMapper(mapper: BinMapper, data: Dataset, out?: { bins: Uint8Array; cols: Uint8Array }): BinnedMatrix {

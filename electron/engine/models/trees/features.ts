@@ -12,6 +12,7 @@ export function parseFeatures(json: unknown): FeatureSpec[] | null {
       if (!Array.isArray(o.categories) || !o.categories.every((c) => typeof c === 'string')) return null;
       spec.categories = o.categories as string[];
     }
+    if (o.indicator === true) spec.indicator = true;
     out.push(spec);
   }
   return out;

@@ -1,6 +1,8 @@
 import { UserError } from '../../util/errors.ts';
-import { type BinMapper, categoricalBin } from './binning.ts';
-import type { BuiltTree } from './grow.ts';
+import { categoricalBin } from './category-bin.ts';
+
+// The predict side of the tree models (pure: no Node, no threads, no training code), shared by
+// boosting and forests. Trees are built by flat-builder.ts at training time.
 
 /**
  * All trees of a model in one flattened layout of typed arrays (no node objects), predicting on raw
@@ -29,6 +31,8 @@ export interface FlatTrees {
   /** Per feature: bins incl. missing (categorical code -> bin mapping needs it). */
   featureBins: Int32Array;
   featureIsCat: Uint8Array;
+  /** Optional: training rows (weight) that reached each node, for TreeSHAP. */
+  cover?: Float64Array;
   /** Derived (not saved): see prepareWalk. */
   walk?: WalkArrays;
 }
@@ -74,87 +78,6 @@ function prepareWalk(ft: FlatTrees): FlatTrees {
   }
   ft.walk = { feature, left, threshold, depth, hasCat };
   return ft;
-}
-
-/** Accumulates trees into a FlatTrees. `scale` multiplies leaf values (learning rate, 1/nTrees...). */
-export class FlatBuilder {
-  private roots: number[] = [];
-  private outOffset: number[] = [];
-  private feature: number[] = [];
-  private threshold: number[] = [];
-  private left: number[] = [];
-  private right: number[] = [];
-  private defaultLeft: number[] = [];
-  private catIndex: number[] = [];
-  private catBits: number[] = [];
-  private value: number[] = [];
-
-  constructor(private mapper: BinMapper, private nOut: number) {}
-
-  get nTrees(): number { return this.roots.length; }
-
-  add(t: BuiltTree, scale: number, outOffset: number): void {
-    const base = this.feature.length;
-    this.roots.push(base);
-    this.outOffset.push(outOffset);
-    // breadth-first renumbering puts every right child right after its left one, so prediction steps
-    // with `left + (v > threshold)` instead of a hard-to-predict branch
-    const order: number[] = [0];
-    const newIndex = new Int32Array(t.nNodes);
-    for (let q = 0; q < order.length; q++) {
-      const i = order[q];
-      if (t.feature[i] >= 0) { newIndex[t.left[i]] = order.length; order.push(t.left[i]); newIndex[t.right[i]] = order.length; order.push(t.right[i]); }
-    }
-    for (const i of order) {
-      const f = t.feature[i];
-      this.feature.push(f);
-      this.left.push(f >= 0 ? base + newIndex[t.left[i]] : -1);
-      this.right.push(f >= 0 ? base + newIndex[t.right[i]] : -1);
-      this.defaultLeft.push(t.defaultLeft[i]);
-      const bits = t.catBits[i];
-      if (f >= 0 && bits) {
-        this.catIndex.push(this.catBits.length / 8);
-        for (let w = 0; w < 8; w++) this.catBits.push(bits[w]);
-        this.threshold.push(0);
-      } else {
-        this.catIndex.push(-1);
-        this.threshold.push(f >= 0 ? this.mapper.upper[f][t.splitBin[i] - 1] : 0);
-      }
-      for (let c = 0; c < this.nOut; c++) this.value.push(f >= 0 ? 0 : t.value[i * t.nChannels + c] * scale);
-    }
-  }
-
-  /** Keep only the first n trees (early stopping's best iteration). */
-  truncate(n: number): void {
-    if (n >= this.roots.length) return;
-    const nodes = this.roots[n];
-    this.roots.length = n;
-    this.outOffset.length = n;
-    for (const a of [this.feature, this.threshold, this.left, this.right, this.defaultLeft, this.catIndex]) a.length = nodes;
-    this.value.length = nodes * this.nOut;
-    let cats = 0;
-    for (const c of this.catIndex) if (c >= 0) cats = c + 1;
-    this.catBits.length = cats * 8;
-  }
-
-  build(): FlatTrees {
-    return markCategoricalThresholds({
-      nTrees: this.roots.length,
-      nOut: this.nOut,
-      roots: Int32Array.from(this.roots),
-      outOffset: Int32Array.from(this.outOffset),
-      feature: Int32Array.from(this.feature),
-      threshold: Float64Array.from(this.threshold),
-      left: Int32Array.from(this.left),
-      right: Int32Array.from(this.right),
-      defaultLeft: Uint8Array.from(this.defaultLeft),
-      catIndex: Int32Array.from(this.catIndex),
-      catBits: Uint32Array.from(this.catBits),
-      value: Float64Array.from(this.value),
-      featureBins: Int32Array.from(this.mapper.nBins),
-      featureIsCat: Uint8Array.from(this.mapper.isCat),
-    });
-  }
 }
 
 const BLOCK = 256;
@@ -261,16 +184,9 @@ function slowStep(ft: FlatTrees, node: number, f: number, v: number): number {
 }
 
 /** Categorical nodes get a NaN threshold (never "<="), so prediction falls through to the bitset test. */
-function markCategoricalThresholds(ft: FlatTrees): FlatTrees {
+export function markCategoricalThresholds(ft: FlatTrees): FlatTrees {
   for (let i = 0; i < ft.catIndex.length; i++) if (ft.catIndex[i] >= 0) ft.threshold[i] = NaN;
   return prepareWalk(ft);
-}
-
-/** Total split gain per feature. */
-export function gainImportance(trees: BuiltTree[], nFeatures: number): Float64Array {
-  const imp = new Float64Array(nFeatures);
-  for (const t of trees) for (let i = 0; i < t.nNodes; i++) if (t.feature[i] >= 0) imp[t.feature[i]] += t.gain[i];
-  return imp;
 }
 
 // ---- JSON (typed arrays <-> plain arrays; values are finite by construction) ----
@@ -278,55 +194,113 @@ export function gainImportance(trees: BuiltTree[], nFeatures: number): Float64Ar
 const KEYS = ['roots', 'outOffset', 'feature', 'threshold', 'left', 'right', 'defaultLeft', 'catIndex', 'catBits',
   'value', 'featureBins', 'featureIsCat'] as const;
 
+/** Bounds a saved model must respect (a file is untrusted: nothing is allocated from a number in it unchecked). */
+const MAX_NODES = 50_000_000;
+const MAX_OUT = 1024;
+/** Bins per feature incl. missing: the categorical bitset has 256 bits. */
+const MAX_FEATURE_BINS = 256;
+
 export function flatToJSON(ft: FlatTrees): Record<string, unknown> {
   const o: Record<string, unknown> = { nTrees: ft.nTrees, nOut: ft.nOut };
   for (const k of KEYS) o[k] = Array.from(ft[k] as ArrayLike<number>, (v) => (Number.isFinite(v) ? v : 0));
+  if (ft.cover) o.cover = Array.from(ft.cover);
   return o;
 }
 
+type Kind = 'int' | 'uint32' | 'bit' | 'finite';
+
+/** The array under `key`, every element checked before any typed array is made from it. */
+function numbers(o: Record<string, unknown>, key: string, kind: Kind, length?: number): number[] {
+  const a = o[key];
+  if (!Array.isArray(a) || a.length > MAX_NODES * MAX_OUT || (length !== undefined && a.length !== length)) throw damaged();
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    const ok = typeof v === 'number' && (
+      kind === 'finite' ? Number.isFinite(v)
+        : kind === 'bit' ? v === 0 || v === 1
+          : kind === 'uint32' ? Number.isInteger(v) && v >= 0 && v <= 0xffffffff
+            : Number.isInteger(v) && v >= -1 && v <= 0x7fffffff);
+    if (!ok) throw damaged();
+  }
+  return a as number[];
+}
+
 export function flatFromJSON(json: unknown): FlatTrees {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw damaged();
   const o = json as Record<string, unknown>;
-  const nums = (k: string): number[] => {
-    const a = o?.[k];
-    if (!Array.isArray(a) || a.some((x) => typeof x !== 'number')) throw damaged();
-    return a as number[];
-  };
+  const nTrees = o.nTrees, nOut = o.nOut;
+  if (!Number.isInteger(nTrees) || (nTrees as number) < 0 || !Number.isInteger(nOut) || (nOut as number) < 1 || (nOut as number) > MAX_OUT) throw damaged();
+  const feature = numbers(o, 'feature', 'int');
+  const n = feature.length;
+  if (n > MAX_NODES) throw damaged();
+  const featureBins = numbers(o, 'featureBins', 'int');
   const ft: FlatTrees = {
-    nTrees: Number(o?.nTrees),
-    nOut: Number(o?.nOut),
-    roots: Int32Array.from(nums('roots')),
-    outOffset: Int32Array.from(nums('outOffset')),
-    feature: Int32Array.from(nums('feature')),
-    threshold: Float64Array.from(nums('threshold')),
-    left: Int32Array.from(nums('left')),
-    right: Int32Array.from(nums('right')),
-    defaultLeft: Uint8Array.from(nums('defaultLeft')),
-    catIndex: Int32Array.from(nums('catIndex')),
-    catBits: Uint32Array.from(nums('catBits')),
-    value: Float64Array.from(nums('value')),
-    featureBins: Int32Array.from(nums('featureBins')),
-    featureIsCat: Uint8Array.from(nums('featureIsCat')),
+    nTrees: nTrees as number,
+    nOut: nOut as number,
+    roots: Int32Array.from(numbers(o, 'roots', 'int', nTrees as number)),
+    outOffset: Int32Array.from(numbers(o, 'outOffset', 'int', nTrees as number)),
+    feature: Int32Array.from(feature),
+    threshold: Float64Array.from(numbers(o, 'threshold', 'finite', n)),
+    left: Int32Array.from(numbers(o, 'left', 'int', n)),
+    right: Int32Array.from(numbers(o, 'right', 'int', n)),
+    defaultLeft: Uint8Array.from(numbers(o, 'defaultLeft', 'bit', n)),
+    catIndex: Int32Array.from(numbers(o, 'catIndex', 'int', n)),
+    catBits: Uint32Array.from(numbers(o, 'catBits', 'uint32')),
+    value: Float64Array.from(numbers(o, 'value', 'finite', n * (nOut as number))),
+    featureBins: Int32Array.from(featureBins),
+    featureIsCat: Uint8Array.from(numbers(o, 'featureIsCat', 'bit', featureBins.length)),
   };
+  if (o.cover !== undefined) {
+    const cover = numbers(o, 'cover', 'finite', n);
+    if (cover.some((c) => c < 0)) throw damaged();
+    ft.cover = Float64Array.from(cover);
+  }
   validateFlat(ft);
   return markCategoricalThresholds(ft);
 }
 
-/** A model file is untrusted input: every index must stay in range and every walk must end at a leaf. */
+/**
+ * A model file is untrusted input: every index must stay in range, each tree's nodes must lie in its own
+ * block (children after their parent, so every walk ends at a leaf) and bins must fit the 256-bit sets.
+ */
 function validateFlat(ft: FlatTrees): void {
   const n = ft.feature.length;
   const F = ft.featureBins.length;
-  if (!(ft.nTrees === ft.roots.length && ft.nOut >= 1 && ft.outOffset.length === ft.nTrees)) throw damaged();
-  if ([ft.threshold, ft.left, ft.right, ft.defaultLeft, ft.catIndex].some((a) => a.length !== n)) throw damaged();
-  if (ft.value.length !== n * ft.nOut || ft.featureIsCat.length !== F) throw damaged();
-  for (let t = 0; t < ft.nTrees; t++) if (!(ft.roots[t] >= 0 && ft.roots[t] < n)) throw damaged();
-  for (let i = 0; i < n; i++) {
-    const f = ft.feature[i];
-    if (f < 0) continue;
-    // children always come after their parent, so every walk terminates
-    if (f >= F || !(ft.left[i] > i && ft.right[i] === ft.left[i] + 1 && ft.right[i] < n)) throw damaged();
-    if (ft.catIndex[i] >= 0 && (ft.catIndex[i] + 1) * 8 > ft.catBits.length) throw damaged();
+  if (ft.nTrees > 0 && ft.roots[0] !== 0) throw damaged();
+  for (let f = 0; f < F; f++) if (!(ft.featureBins[f] >= 1 && ft.featureBins[f] <= MAX_FEATURE_BINS)) throw damaged();
+  if (ft.catBits.length % 8 !== 0) throw damaged();
+  for (let t = 0; t < ft.nTrees; t++) {
+    const start = ft.roots[t];
+    const end = t + 1 < ft.nTrees ? ft.roots[t + 1] : n;
+    if (!(start >= 0 && start < end && end <= n)) throw damaged();
+    for (let i = start; i < end; i++) {
+      const f = ft.feature[i];
+      if (f < 0) continue;
+      if (f >= F || !(ft.left[i] > i && ft.right[i] === ft.left[i] + 1 && ft.right[i] < end)) throw damaged();
+      if (ft.catIndex[i] >= 0 && (ft.catIndex[i] + 1) * 8 > ft.catBits.length) throw damaged();
+    }
   }
+  if (ft.nTrees === 0 && n !== 0) throw damaged();
 }
+
+/**
+ * The largest magnitude the trees can add to one output of a row (the sum over trees of each tree's
+ * largest leaf). A saved model whose bound is not far below float64's range could predict infinity.
+ */
+export function outputBound(ft: FlatTrees): number {
+  let total = 0;
+  const n = ft.feature.length;
+  for (let t = 0; t < ft.nTrees; t++) {
+    const end = t + 1 < ft.nTrees ? ft.roots[t + 1] : n;
+    let m = 0;
+    for (let i = ft.roots[t] * ft.nOut; i < end * ft.nOut; i++) m = Math.max(m, Math.abs(ft.value[i]));
+    total += m;
+  }
+  return total;
+}
+
+/** Bound any saved model's raw outputs must stay under: far from overflow, far above any real model. */
+export const MAX_OUTPUT_BOUND = 1e250;
 
 function damaged(): UserError {
   return new UserError('model_damaged', 'The saved model file is damaged or from an incompatible version.');
