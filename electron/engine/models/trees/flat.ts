@@ -29,6 +29,12 @@ export interface FlatTrees {
   /** Per feature: bins incl. missing (categorical code -> bin mapping needs it). */
   featureBins: Int32Array;
   featureIsCat: Uint8Array;
+  /**
+   * Training rows that reached each node (nNodes), for path-dependent TreeSHAP (evaluate/explain): the
+   * rows of the tree's own sample (bootstrap or subsample), unweighted, so a tree's expected value is its
+   * average output over those rows. Absent in models saved before it was kept.
+   */
+  cover?: Float64Array;
   /** Derived (not saved): see prepareWalk. */
   walk?: WalkArrays;
 }
@@ -88,6 +94,7 @@ export class FlatBuilder {
   private catIndex: number[] = [];
   private catBits: number[] = [];
   private value: number[] = [];
+  private cover: number[] = [];
 
   constructor(private mapper: BinMapper, private nOut: number) {}
 
@@ -121,6 +128,8 @@ export class FlatBuilder {
         this.threshold.push(f >= 0 ? this.mapper.upper[f][t.splitBin[i] - 1] : 0);
       }
       for (let c = 0; c < this.nOut; c++) this.value.push(f >= 0 ? 0 : t.value[i * t.nChannels + c] * scale);
+      // node cover: every node keeps the range of the sample's rows it held (its children split that range)
+      this.cover.push(t.end[i] - t.begin[i]);
     }
   }
 
@@ -130,7 +139,7 @@ export class FlatBuilder {
     const nodes = this.roots[n];
     this.roots.length = n;
     this.outOffset.length = n;
-    for (const a of [this.feature, this.threshold, this.left, this.right, this.defaultLeft, this.catIndex]) a.length = nodes;
+    for (const a of [this.feature, this.threshold, this.left, this.right, this.defaultLeft, this.catIndex, this.cover]) a.length = nodes;
     this.value.length = nodes * this.nOut;
     let cats = 0;
     for (const c of this.catIndex) if (c >= 0) cats = c + 1;
@@ -153,6 +162,7 @@ export class FlatBuilder {
       value: Float64Array.from(this.value),
       featureBins: Int32Array.from(this.mapper.nBins),
       featureIsCat: Uint8Array.from(this.mapper.isCat),
+      cover: Float64Array.from(this.cover),
     });
   }
 }
@@ -281,6 +291,7 @@ const KEYS = ['roots', 'outOffset', 'feature', 'threshold', 'left', 'right', 'de
 export function flatToJSON(ft: FlatTrees): Record<string, unknown> {
   const o: Record<string, unknown> = { nTrees: ft.nTrees, nOut: ft.nOut };
   for (const k of KEYS) o[k] = Array.from(ft[k] as ArrayLike<number>, (v) => (Number.isFinite(v) ? v : 0));
+  if (ft.cover) o.cover = Array.from(ft.cover);
   return o;
 }
 
@@ -308,6 +319,7 @@ export function flatFromJSON(json: unknown): FlatTrees {
     featureIsCat: Uint8Array.from(nums('featureIsCat')),
   };
   validateFlat(ft);
+  if (o.cover !== undefined) ft.cover = coverFromJSON(o.cover, ft.feature.length);
   return markCategoricalThresholds(ft);
 }
 
@@ -326,6 +338,12 @@ function validateFlat(ft: FlatTrees): void {
     if (f >= F || !(ft.left[i] > i && ft.right[i] === ft.left[i] + 1 && ft.right[i] < n)) throw damaged();
     if (ft.catIndex[i] >= 0 && (ft.catIndex[i] + 1) * 8 > ft.catBits.length) throw damaged();
   }
+}
+
+/** Optional node cover (older models have none): one finite count >= 0 per node, else the file is damaged. */
+function coverFromJSON(a: unknown, nNodes: number): Float64Array {
+  if (!Array.isArray(a) || a.length !== nNodes || !a.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0)) throw damaged();
+  return Float64Array.from(a as number[]);
 }
 
 function damaged(): UserError {
