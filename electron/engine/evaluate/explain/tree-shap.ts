@@ -227,19 +227,17 @@ export class TreeShap {
 export function conditionalExpectation(ft: FlatTrees, x: Float64Array, known: (f: number) => boolean, output: number): number {
   const cover = ft.cover!;
   const nOut = ft.nOut;
-  let total = 0;
-  const walk = (node: number): number => {
+  const walk = (node: number, c: number): number => {
     const f = ft.feature[node];
-    if (f < 0) return ft.value[node * nOut + (output - outBase)];
-    if (known(f)) return walk(childFor(ft, node, x[f]));
+    if (f < 0) return ft.value[node * nOut + c];
+    if (known(f)) return walk(childFor(ft, node, x[f]), c);
     const wl = coverShare(cover, ft, node, ft.left[node]);
-    return wl * walk(ft.left[node]) + (1 - wl) * walk(ft.right[node]);
+    return wl * walk(ft.left[node], c) + (1 - wl) * walk(ft.right[node], c);
   };
-  let outBase = 0;
+  let total = 0;
   for (let t = 0; t < ft.nTrees; t++) {
-    outBase = ft.outOffset[t];
-    if (output < outBase || output >= outBase + nOut) continue;
-    total += walk(ft.roots[t]);
+    const c = output - ft.outOffset[t];
+    if (c >= 0 && c < nOut) total += walk(ft.roots[t], c);
   }
   return total;
 }
