@@ -8,6 +8,7 @@ const BENCHES: Record<string, Bench> = {
   linear: { summary: 'logistic regression speed vs scikit-learn lbfgs; linear quality on the datasets', run: lazy(() => import('./linear.ts'), 'benchLinear') },
   mlp: { summary: 'neural-network training rows/s and predict latency vs PyTorch (1 thread)', run: lazy(() => import('./mlp.ts'), 'benchMlp') },
   quality: { summary: 'train --time-budget 60 on every shared dataset vs the library baselines', run: lazy(() => import('./quality.ts'), 'benchQuality') },
+  explain: { summary: 'explanations on adult_income: one row, permutation importance, TreeSHAP additivity, sampling error', run: lazy(() => import('./explain.ts'), 'benchExplain') },
   parallel: { summary: 'AutoML trial throughput with 2 worker threads vs 1', run: lazy(() => import('./quality.ts'), 'benchParallel') },
 };
 
