@@ -1,10 +1,11 @@
-// `npm run bench -- explain [--csv <file> --target <col> --test-rows <file>] [--rounds 300] [--run | --model <model.json>] [--reference]`
+// `npm run bench -- explain [--csv <file> --target <col> --test-rows <file>] [--rounds 300] [--run | --model <model.json>] [--reference] [--curve]`
 // Explanations on a real table (default adult_income and its fixed test rows): time to explain one row and
 // to compute permutation importance for a GBDT of --rounds trees, TreeSHAP's additivity error, and with
 // --reference the sampling error against exact (enumerated) background Shapley values on the same trees.
 // --run also times both for the model of a short AutoML run (--work-units 20, one worker), or --model for a
 // saved one (`train --test-rows ... --out`); with --reference, that model's explanation in probability is
-// compared with sampled background Shapley values of its probability.
+// compared with sampled background Shapley values of its probability. --curve: the learning curve of the
+// GBDT defaults on the run's validation plan, capped at 60 s.
 import path from 'node:path';
 import { prepareTraining } from '../electron/engine/data/features.ts';
 import { importCsvFile } from '../electron/engine/data/import.ts';
@@ -18,6 +19,8 @@ import { defaultMetric } from '../electron/engine/evaluate/metrics.ts';
 import fs from 'node:fs';
 import { FeatureEncoder } from '../electron/engine/data/features.ts';
 import { samplingShap } from '../electron/engine/evaluate/explain/sampling.ts';
+import { learningCurve } from '../electron/engine/evaluate/explain/learning-curve.ts';
+import { planValidation } from '../electron/engine/search/validation.ts';
 import { gbdtFamily } from '../electron/engine/models/gbdt/index.ts';
 import { familyByName } from '../electron/engine/models/registry.ts';
 import type { Dataset, Fitted } from '../electron/engine/models/types.ts';
@@ -69,6 +72,19 @@ export async function benchExplain(args: string[]): Promise<void> {
   out.gbdt_additivity_max_error = worst;
 
   if (args.includes('--reference')) Object.assign(out, await samplingError(gbdt, slice(test, 0, 3), groups, background));
+
+  if (args.includes('--curve')) {
+    const plan = planValidation(dataset.y!, task, 0);
+    const t3 = performance.now();
+    const params = { ...gbdtFamily.defaults(task, { nRows: dataset.nRows, nFeatures: dataset.columns.length }) };
+    const curve = await learningCurve({ family: 'gbdt', params, data: dataset, task, folds: plan.folds, metric, seed: 0, timeCapS: 60 });
+    out.curve_s = round(ms(t3) / 1000);
+    out.curve_points = curve.points.map((p) => `${Math.round(p.rows)} rows: ${round(p.score)}`);
+    out.curve_folds = curve.folds;
+    out.curve_capped = curve.capped;
+    out.curve_fit = curve.fit;
+    out.curve_advice = curve.advice;
+  }
 
   let runModel: Fitted | undefined;
   let runEncoder = encoder;

@@ -5,6 +5,7 @@ import { conditionalExpectation } from '../../../electron/engine/evaluate/explai
 import { gbdtFamily } from '../../../electron/engine/models/gbdt/index.ts';
 import { extraTreesFamily, randomForestFamily } from '../../../electron/engine/models/forest/index.ts';
 import { linearFamily } from '../../../electron/engine/models/linear/index.ts';
+import { mlpFamily } from '../../../electron/engine/models/mlp/index.ts';
 import { flatFromJSON } from '../../../electron/engine/models/trees/flat.ts';
 import { EnsembleFitted } from '../../../electron/engine/search/ensemble.ts';
 import type { Dataset, FeatureSpec, Fitted, TaskInfo } from '../../../electron/engine/models/types.ts';
@@ -228,5 +229,24 @@ describe('ensembles', () => {
     expect(e.space).toBe('log_odds');
     expect(e.nOutputs).toBe(3);
     expect(maxSumError(e, explainedTruth(ens, test, 'log_odds'))).toBeLessThan(1e-9);
+  });
+});
+
+describe('networks', () => {
+  it('a network is explained against background rows (every coalition for four columns, or sampled), summing exactly', async () => {
+    const train = circle(400, 40, BIN), test = features(circle(5, 41, BIN));
+    const m = await mlpFamily.fit(train, BIN, { ...mlpFamily.defaults(BIN, { nRows: 400, nFeatures: 4 }), layers: [16], epochs: 8, patience: 8 }, { seed: 1 });
+    try {
+      const bg = features(circle(60, 42, BIN));
+      const e = await explainRows(m, test, { groups: perFeature, background: bg });
+      expect(e.method).toBe('enumeration');
+      expect(e.space).toBe('log_odds');
+      expect(maxSumError(e, explainedTruth(m, test, 'log_odds'))).toBeLessThan(1e-6);
+      const s = await explainRows(m, test, { groups: perFeature, background: bg, pairs: 4, seed: 1 });
+      expect(s.method).toBe('sampling');
+      expect(maxSumError(s, explainedTruth(m, test, 'log_odds'))).toBeLessThan(1e-6);
+    } finally {
+      m.dispose?.();
+    }
   });
 });

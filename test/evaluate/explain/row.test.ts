@@ -110,6 +110,31 @@ describe('explainRow', () => {
   });
 });
 
+describe('several classes', () => {
+  it('explains the predicted class by default, or the one asked for', async () => {
+    const csv = customersCsv(600, 3).replace(/^(.*),churn$/m, '$1,plan').split('\n').map((line, i) => {
+      if (i === 0 || !line) return line;
+      const cells = line.split(',');
+      const tenure = Number(cells[1] || 0);
+      cells[5] = tenure < 24 ? 'basic' : tenure < 48 ? 'plus' : 'premium';
+      return cells.join(',');
+    }).join('\n');
+    const t = await tableOf(csv);
+    const prep = prepareTraining(t, { target: 'plan' });
+    expect(prep.taskInfo.task).toBe('multiclass');
+    const m = await gbdtFamily.fit(prep.dataset, prep.taskInfo, { ...gbdtFamily.defaults(prep.taskInfo, { nRows: 600, nFeatures: prep.dataset.columns.length }), nRounds: 20 }, { seed: 1 });
+    const e = await explainValues(m, prep.encoder, { tenure: 60, contract: 'One year' });
+    expect(e.space).toBe('softmax_score');
+    expect(e.className).toBe('premium');
+    expect(e.contributions[0].column).toBe('tenure');
+    expect(e.reasons[0]).toBe('Tenure is 60: raises the chance of premium');
+    const basic = await explainValues(m, prep.encoder, { tenure: 60, contract: 'One year' }, { classIndex: prep.target.classes!.indexOf('basic') });
+    expect(basic.className).toBe('basic');
+    expect(basic.reasons[0]).toBe('Tenure is 60: lowers the chance of basic');
+    await expect(explainValues(m, prep.encoder, { tenure: 1 }, { classIndex: 7 })).rejects.toThrow('That outcome is not one this model predicts.');
+  });
+});
+
 describe('what-if form', () => {
   it('lists each input column with its real range, levels or common values', () => {
     const fields = whatIfFields(prepared.encoder, table);
