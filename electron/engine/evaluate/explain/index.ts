@@ -8,4 +8,5 @@ export { learningCurve, readCurve, type CurveVerdict, type LearningCurve, type L
 export { explainRow, explainValues, reasonsFor, type Contribution, type ExplainContext, type RowExplanation } from './row.ts';
 export { pickBackground, samplingShap, type SampledShap, type SamplingOptions } from './sampling.ts';
 export { TreeShap } from './tree-shap.ts';
+export { BACKGROUND_ROWS, backgroundFromJSON, backgroundToJSON, type BackgroundJSON } from './background.ts';
 export { rowsToTable, whatIfFields, type TypedValue, type WhatIfField } from './what-if.ts';
