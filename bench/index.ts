@@ -9,6 +9,7 @@ const BENCHES: Record<string, Bench> = {
   mlp: { summary: 'neural-network training rows/s and predict latency vs PyTorch (1 thread)', run: lazy(() => import('./mlp.ts'), 'benchMlp') },
   quality: { summary: 'train --time-budget 60 on every shared dataset vs the library baselines', run: lazy(() => import('./quality.ts'), 'benchQuality') },
   conformal: { summary: 'conformal coverage on every dataset\'s test rows; time to evaluate adult_income', run: lazy(() => import('./conformal.ts'), 'benchConformal') },
+  explain: { summary: 'explanations on adult_income: one row, permutation importance, TreeSHAP additivity, sampling error', run: lazy(() => import('./explain.ts'), 'benchExplain') },
   parallel: { summary: 'AutoML trial throughput with 2 worker threads vs 1', run: lazy(() => import('./quality.ts'), 'benchParallel') },
 };
 

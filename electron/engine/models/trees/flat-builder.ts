@@ -16,6 +16,7 @@ export class FlatBuilder {
   private catIndex: number[] = [];
   private catBits: number[] = [];
   private value: number[] = [];
+  private cover: number[] = [];
 
   constructor(private mapper: BinMapper, private nOut: number) {}
 
@@ -49,6 +50,8 @@ export class FlatBuilder {
         this.threshold.push(f >= 0 ? this.mapper.upper[f][t.splitBin[i] - 1] : 0);
       }
       for (let c = 0; c < this.nOut; c++) this.value.push(f >= 0 ? 0 : t.value[i * t.nChannels + c] * scale);
+      // node cover: every node keeps the range of the sample's rows it held (its children split that range)
+      this.cover.push(t.end[i] - t.begin[i]);
     }
   }
 
@@ -58,7 +61,7 @@ export class FlatBuilder {
     const nodes = this.roots[n];
     this.roots.length = n;
     this.outOffset.length = n;
-    for (const a of [this.feature, this.threshold, this.left, this.right, this.defaultLeft, this.catIndex]) a.length = nodes;
+    for (const a of [this.feature, this.threshold, this.left, this.right, this.defaultLeft, this.catIndex, this.cover]) a.length = nodes;
     this.value.length = nodes * this.nOut;
     let cats = 0;
     for (const c of this.catIndex) if (c >= 0) cats = c + 1;
@@ -81,6 +84,7 @@ export class FlatBuilder {
       value: Float64Array.from(this.value),
       featureBins: Int32Array.from(this.mapper.nBins),
       featureIsCat: Uint8Array.from(this.mapper.isCat),
+      cover: Float64Array.from(this.cover),
     });
   }
 }

@@ -31,7 +31,11 @@ export interface FlatTrees {
   /** Per feature: bins incl. missing (categorical code -> bin mapping needs it). */
   featureBins: Int32Array;
   featureIsCat: Uint8Array;
-  /** Optional: training rows (weight) that reached each node, for TreeSHAP. */
+  /**
+   * Training rows that reached each node (nNodes), for path-dependent TreeSHAP (evaluate/explain): the
+   * rows of the tree's own sample (bootstrap or subsample), unweighted, so a tree's expected value is its
+   * average output over those rows. Absent in models saved before it was kept.
+   */
   cover?: Float64Array;
   /** Derived (not saved): see prepareWalk. */
   walk?: WalkArrays;
