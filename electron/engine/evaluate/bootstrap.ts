@@ -3,8 +3,8 @@
 import { mulberry32 } from '../util/random.ts';
 import { evaluateInto, layoutSize, type Layout, type Scores } from './kernels.ts';
 import type { Pacer } from './pace.ts';
-
-export type Interval = [number, number];
+import type { Interval } from '../../../shared/evaluation.ts';
+export type { Interval } from '../../../shared/evaluation.ts';
 
 export const DEFAULT_RESAMPLES = 200;
 

@@ -9,14 +9,8 @@ import type { TaskInfo } from '../models/types.ts';
 import { mulberry32 } from '../util/random.ts';
 import { metricValue, prepareScores } from './kernels.ts';
 import type { EvalRows } from './rows.ts';
-
-export interface ReliabilityBin {
-  /** Average stated chance in the bin (binary: of the second outcome; several: of the top answer). */
-  predicted: number;
-  /** How often it happened. */
-  observed: number;
-  rows: number;
-}
+import type { ReliabilityBin } from '../../../shared/evaluation.ts';
+export type { ReliabilityBin } from '../../../shared/evaluation.ts';
 
 export interface Reliability {
   ece: number;

@@ -3,14 +3,8 @@
 // (categories) holding the real outcome at the stated rate. Pure (no Node imports) so the future
 // scorer can bundle it; recipes come from model files, which are untrusted, so the reader is strict.
 import { UserError } from '../util/errors.ts';
-
-export type ConformalRecipe =
-  /** ŷ ± q: the same width everywhere. */
-  | { kind: 'interval'; formatVersion: 1; coverage: number; method: 'absolute'; q: number }
-  /** ŷ ± q·σ(ŷ): σ linear between knots of the prediction (flat beyond), wider where misses were bigger. */
-  | { kind: 'interval'; formatVersion: 1; coverage: number; method: 'scaled'; q: number; x: number[]; s: number[] }
-  /** Every answer whose stated chance is at least `threshold`, and always the most likely one. */
-  | { kind: 'set'; formatVersion: 1; coverage: number; method: 'lac'; threshold: number; classes: number };
+import type { ConformalRecipe } from '../../../shared/evaluation.ts';
+export type { ConformalRecipe } from '../../../shared/evaluation.ts';
 
 const MAX_KNOTS = 1000;
 const MAX_CLASSES = 10_000;

@@ -5,21 +5,10 @@ import { mulberry32 } from '../util/random.ts';
 import { quantileSorted } from './bootstrap.ts';
 import type { ClassScores, RegressionScores } from './kernels.ts';
 import { thinCurve } from './thin.ts';
+import type { RocPoint, PrPoint, GainPoint, ClassCurves, ConfusionMatrix, AmountCharts } from '../../../shared/evaluation.ts';
+export type { RocPoint, PrPoint, GainPoint, ClassCurves, ConfusionMatrix, AmountCharts } from '../../../shared/evaluation.ts';
 
 export const MAX_CURVE_POINTS = 200;
-
-export interface RocPoint { fpr: number; tpr: number; threshold: number | null }
-export interface PrPoint { recall: number; precision: number; threshold: number | null }
-/** Rows flagged from the highest score down: share of rows, share of the cases found, and the lift. */
-export interface GainPoint { rows: number; found: number; lift: number; threshold: number | null }
-
-export interface ClassCurves {
-  /** The outcome the curve is for (binary: the second class; multiclass: each, one-vs-rest). */
-  class: number;
-  roc: RocPoint[];
-  pr: PrPoint[];
-  gain: GainPoint[];
-}
 
 const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
@@ -68,13 +57,6 @@ export function curvesFor(s: ClassScores, pred: Float64Array): ClassCurves[] {
   return out;
 }
 
-export interface ConfusionMatrix {
-  /** counts[actual][predicted] */
-  counts: number[][];
-  /** Each actual outcome's row as shares (what share of real "yes" rows the model called "no"). */
-  row_shares: number[][];
-}
-
 export function confusionMatrix(s: ClassScores): ConfusionMatrix {
   const counts = Array.from({ length: s.k }, () => new Array<number>(s.k).fill(0));
   for (let i = 0; i < s.n; i++) counts[s.y[i]][s.label[i]]++;
@@ -83,15 +65,6 @@ export function confusionMatrix(s: ClassScores): ConfusionMatrix {
     return row.map((c) => (t ? r6(c / t) : 0));
   });
   return { counts, row_shares };
-}
-
-export interface AmountCharts {
-  /** A seeded sample of rows (at most `points`) for the scatter plots. */
-  points: { predicted: number; actual: number }[];
-  /** Quantile bins of the prediction: average prediction and average real value (the trend line). */
-  bins: { predicted: number; actual: number; rows: number }[];
-  /** Residual = real − predicted, as a histogram over the 1st–99th percentile (ends include the rest). */
-  residuals: { from: number; to: number; rows: number }[];
 }
 
 export function amountCharts(s: RegressionScores, pred: Float64Array, seed = 0, points = 400, nBins = 20): AmountCharts {

@@ -18,6 +18,8 @@ import { chooseThreshold, type Costs, type ThresholdChoice } from './threshold.t
 import { judge, type Reason, type VerdictLevel } from './verdict.ts';
 import { findWeakSpots, type SpotCondition } from './weak-spots.ts';
 import * as words from './words.ts';
+import type { VerdictOut, CalibrationOut, ConformalOut, FastEvaluation, WeakSpotOut, SlowEvaluation, Evaluation } from '../../../shared/evaluation.ts';
+export type { VerdictOut, CalibrationOut, ConformalOut, FastEvaluation, WeakSpotOut, SlowEvaluation, Evaluation } from '../../../shared/evaluation.ts';
 
 export type { EvaluationInput } from './rows.ts';
 
@@ -35,80 +37,6 @@ export interface EvaluationOptions {
   signal?: AbortSignal;
   onProgress?: (p: EvalProgress) => void;
 }
-
-export interface VerdictOut {
-  level: VerdictLevel;
-  reasons: (Reason & { text: string })[];
-}
-
-export interface CalibrationOut {
-  ece: number;
-  bins: ReliabilityBin[];
-  /** The correction kept with the model (apply with calibratorFromJSON / CalibratedFitted), or null. */
-  correction: null | { kind: CalibratorKind; calibrator: CalibratorJSON; log_loss_before: number; log_loss_after: number; ece_after: number; bins_after: ReliabilityBin[] };
-  tried: { kind: CalibratorKind; log_loss: number }[];
-  text: string;
-}
-
-export interface ConformalOut {
-  coverage: number;
-  observed_coverage: number;
-  mean_width?: number;
-  mean_set_size?: number;
-  single_answer_share?: number;
-  method: string;
-  /** What a predictor needs to give new rows their range or set (conformalFromJSON reads it back). */
-  recipe: ConformalRecipe;
-  /** The predictions the recipe applies to: the model's own, or after the kept calibration. */
-  applies_to: 'model' | 'calibrated';
-  tried?: { method: string; observed_coverage: number; mean_width: number }[];
-  text: string;
-}
-
-export interface FastEvaluation {
-  rows: number;
-  rows_without_outcome: number;
-  task: EvalRows['task']['task'];
-  classes?: string[];
-  validation: EvalRows['kind'];
-  /** The run's metric, which the verdict judges. */
-  metric: MetricName;
-  metrics: MetricsReport['metrics'];
-  baseline: MetricsReport['baseline'];
-  gain: MetricsReport['gain'];
-  per_class?: MetricsReport['per_class'];
-  folds?: MetricsReport['folds'];
-  headline: string;
-  charts: { curves?: ClassCurves[]; confusion?: ConfusionMatrix; amounts?: AmountCharts };
-  calibration?: CalibrationOut;
-  conformal?: ConformalOut;
-  threshold?: ThresholdChoice & { text: string };
-  verdict: VerdictOut;
-  timing_ms: number;
-}
-
-export interface WeakSpotOut {
-  text: string;
-  conditions: SpotCondition[];
-  rows: number;
-  metric: MetricName;
-  value: number;
-  overall: number;
-  ci: [number, number];
-}
-
-export interface SlowEvaluation {
-  slice_metric: MetricName;
-  slices: (Slice & { text?: string })[];
-  weak_spots: WeakSpotOut[];
-  /** How many one- and two-column conditions the noise guard accounted for. */
-  conditions_tried: number;
-  /** The verdict with the weak spots taken into account. */
-  verdict: VerdictOut;
-  timing_ms: number;
-}
-
-export type Evaluation = Omit<FastEvaluation, 'verdict' | 'timing_ms'> & Omit<SlowEvaluation, 'timing_ms'> & { timing_ms: { fast: number; slow: number } };
 
 /** The part shown at the run's end. */
 export async function evaluateFast(input: EvaluationInput, opts: EvaluationOptions = {}): Promise<FastEvaluation> {

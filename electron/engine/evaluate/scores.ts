@@ -5,30 +5,8 @@ import { bootstrapScores, type Interval } from './bootstrap.ts';
 import { layoutFor, metricValue, prepareScores } from './kernels.ts';
 import type { Pacer } from './pace.ts';
 import type { EvalRows } from './rows.ts';
-
-export interface Estimate {
-  value: number;
-  /** Bootstrap 95 % interval; null when the metric is undefined on too many resamples. */
-  ci: Interval | null;
-}
-
-export interface ClassRates {
-  class: string;
-  rows: number;
-  precision: Estimate;
-  recall: Estimate;
-  f1: Estimate;
-}
-
-export interface MetricsReport {
-  metrics: Partial<Record<MetricName, Estimate>>;
-  baseline: Partial<Record<MetricName, number>>;
-  /** How much better than the baseline (positive = better, in the metric's units), paired interval. */
-  gain: Partial<Record<MetricName, Estimate>>;
-  per_class?: ClassRates[];
-  /** The chosen metric on each fold's rows (k-fold only), beside the baseline there. */
-  folds?: { metric: MetricName; values: number[]; baseline: number[] };
-}
+import type { Estimate, ClassRates, MetricsReport } from '../../../shared/evaluation.ts';
+export type { Estimate, ClassRates, MetricsReport } from '../../../shared/evaluation.ts';
 
 export interface ScoreOptions {
   classes?: string[];

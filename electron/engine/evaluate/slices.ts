@@ -9,27 +9,12 @@ import { columnGroups, sliceColumns } from './columns.ts';
 import { prepareScores } from './kernels.ts';
 import type { Pacer } from './pace.ts';
 import { subsetRows, type EvalRows } from './rows.ts';
+import type { Slice } from '../../../shared/evaluation.ts';
+export type { Slice } from '../../../shared/evaluation.ts';
 
 /** Below these a slice is "too few rows to judge". */
 export const MIN_SLICE_ROWS = 30;
 export const MIN_CLASS_ROWS = 5;
-
-export interface Slice {
-  column: string;
-  category?: string;
-  range?: [number, number];
-  other?: true;
-  missing?: true;
-  rows: number;
-  metric: MetricName;
-  value: number;
-  ci: Interval | null;
-  too_few: boolean;
-  /** Two outcomes: share of the second; several: share of each; amounts: the average. */
-  outcome_share?: number;
-  outcome_shares?: number[];
-  outcome_mean?: number;
-}
 
 export interface SliceOptions {
   metric: MetricName;

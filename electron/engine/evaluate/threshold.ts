@@ -3,32 +3,8 @@
 // rows, and the cost curve over all thresholds (thinned).
 import { UserError } from '../util/errors.ts';
 import { thinCurve } from './thin.ts';
-
-export interface Costs {
-  /** Cost of a real case the model did not flag (money, or a ratio such as 5). */
-  missed: number;
-  /** Cost of a row flagged that was not a case. */
-  false_alarm: number;
-}
-
-export interface ThresholdPoint { threshold: number; cost_per_row: number; flagged: number }
-
-export interface ThresholdChoice {
-  costs: Costs;
-  /** Flag a row when P(second outcome) ≥ threshold. */
-  threshold: number;
-  cost_per_row: number;
-  /** Share of rows flagged, and the counts of both mistakes, at the chosen threshold. */
-  flagged: number;
-  missed: number;
-  false_alarms: number;
-  /** The same with the usual 50 % cut-off, with flagging nobody and with flagging everybody. */
-  at_half: number;
-  flag_none: number;
-  flag_all: number;
-  rows: number;
-  curve: ThresholdPoint[];
-}
+import type { Costs, ThresholdPoint, ThresholdChoice } from '../../../shared/evaluation.ts';
+export type { Costs, ThresholdPoint, ThresholdChoice } from '../../../shared/evaluation.ts';
 
 export function checkCosts(c: Costs): Costs {
   const ok = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;

@@ -4,21 +4,8 @@
 import type { Finding } from '../../../shared/api.ts';
 import { metricSpec, type MetricName } from '../../../shared/metrics.ts';
 import type { Estimate } from './scores.ts';
-
-export type VerdictLevel = 'ready' | 'care' | 'not_ready';
-
-export type ReasonCode =
-  | 'leak' | 'too_few_rows' | 'few_rows' | 'personal_data'
-  | 'no_gain' | 'small_gain' | 'unsteady' | 'percentages_off' | 'weak_spots'
-  | 'more_rows_help' | 'more_rows_wont_help' | 'good';
-
-export interface Reason {
-  code: ReasonCode;
-  level: VerdictLevel;
-  column?: string;
-  /** The numbers the sentence needs (metric values, counts, shares). */
-  numbers?: Record<string, number>;
-}
+import type { VerdictLevel, ReasonCode, Reason } from '../../../shared/evaluation.ts';
+export type { VerdictLevel, ReasonCode, Reason } from '../../../shared/evaluation.ts';
 
 export interface VerdictFacts {
   rows: number;

@@ -10,6 +10,8 @@ import { binomialUpperTail, meanBounds as bounds, normalQuantile, normalUpperTai
 import type { Pacer } from './pace.ts';
 import type { EvalRows } from './rows.ts';
 import { MIN_SLICE_ROWS, tooFew } from './slices.ts';
+import type { SpotCondition } from '../../../shared/evaluation.ts';
+export type { SpotCondition } from '../../../shared/evaluation.ts';
 
 /** Family-wise error rate the whole search is held to. */
 export const SEARCH_ALPHA = 0.05;
@@ -18,15 +20,6 @@ export const MIN_ERROR_RATIO = 1.25;
 const MIN_ACCURACY_GAP = 0.03;
 /** A two-column group must be this much further from overall than either condition alone. */
 const PAIR_MARGIN = 1.2;
-
-export interface SpotCondition {
-  column: string;
-  op: Condition['op'];
-  category?: string;
-  threshold?: number;
-  equals?: number;
-  isDate?: boolean;
-}
 
 export interface WeakSpot {
   conditions: SpotCondition[];

@@ -3,16 +3,8 @@
 // match how often things happen. Pure (no Node imports): the web scorer bundles it. Model files are
 // untrusted, so calibratorFromJSON accepts exactly the shapes written here and nothing else.
 import { UserError } from '../../util/errors.ts';
-
-export type CalibratorJSON =
-  /** Platt scaling on the log-odds: p' = 1 / (1 + exp(-(a · logit(p) + b))). Binary. */
-  | { kind: 'platt'; formatVersion: 1; a: number; b: number }
-  /** Isotonic: p' linear between the knots (x ascending, y non-decreasing), flat beyond them. Binary. */
-  | { kind: 'isotonic'; formatVersion: 1; x: number[]; y: number[] }
-  /** Temperature scaling: p'_c ∝ p_c^(1/t). Several outcomes. */
-  | { kind: 'temperature'; formatVersion: 1; t: number; classes: number };
-
-export type CalibratorKind = CalibratorJSON['kind'];
+import type { CalibratorJSON, CalibratorKind } from '../../../../shared/evaluation.ts';
+export type { CalibratorJSON, CalibratorKind } from '../../../../shared/evaluation.ts';
 
 export interface Calibrator {
   readonly kind: CalibratorKind;
