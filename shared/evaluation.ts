@@ -237,3 +237,103 @@ export interface SlowEvaluation {
 }
 
 export type Evaluation = Omit<FastEvaluation, 'verdict' | 'timing_ms'> & Omit<SlowEvaluation, 'timing_ms'> & { timing_ms: { fast: number; slow: number } };
+
+// from evaluate/explain/explainer.ts
+/**
+ * What the contributions add up to:
+ * - 'log_odds': log(p / (1 - p)) of the class's probability (two outcomes; sampled models per class);
+ * - 'softmax_score': the class's score before the softmax (exact multiclass boosting / linear);
+ * - 'probability': the class's probability (forests);
+ * - 'value': the predicted amount, in the target's units.
+ */
+export type ExplainSpace = 'log_odds' | 'softmax_score' | 'probability' | 'value';
+
+export type ExplainMethod = 'tree_shap' | 'linear' | 'members_combined' | 'enumeration' | 'sampling';
+
+// from evaluate/explain/row.ts
+export interface Contribution {
+  column: string;
+  /** The row's value as shown (null = empty). */
+  value: string | null;
+  /** What this column adds to the prediction, in `space`. */
+  contribution: number;
+  /**
+   * The same in the units people read (the chance 0..1, or the amount): log-odds values scaled by the
+   * row's (shown - baseShown) / (prediction - base), so these too sum from baseShown to shown (a waterfall
+   * in percentage points). Absent when that scale is not positive (several classes, rarely).
+   */
+  shown?: number;
+}
+
+export interface RowExplanation {
+  method: ExplainMethod;
+  space: ExplainSpace;
+  /** Classification: the class whose chance is explained. */
+  classIndex?: number;
+  className?: string;
+  /** Where the contributions start (the average output) and end (this row's output), in `space`. */
+  base: number;
+  prediction: number;
+  /** The model's prediction as people read it: the class's chance (0..1) or the amount. */
+  shown: number;
+  /** The starting point the same way: the chance or amount of an average row. */
+  baseShown: number;
+  /** Largest effect first. */
+  contributions: Contribution[];
+  /** Up to three sentences, largest effect first. */
+  reasons: string[];
+}
+
+// from evaluate/explain/importance.ts
+export interface ColumnImportance {
+  column: string;
+  /** Mean loss of quality when the column is shuffled, in the metric's units (> 0: the column helps). */
+  importance: number;
+  /** Standard deviation over the repeats. */
+  std: number;
+  /** One value per repeat. */
+  repeats: number[];
+}
+
+export interface PermutationImportance {
+  metric: MetricName;
+  /** The metric on the untouched held-out rows. */
+  baseline: number;
+  rows: number;
+  /** Most important first. */
+  columns: ColumnImportance[];
+}
+
+// from evaluate/explain/learning-curve.ts
+export interface LearningPoint {
+  share: number;
+  /** Mean training rows over the folds. */
+  rows: number;
+  /** Mean metric over the folds fitted. */
+  score: number;
+  scores: number[];
+  fitS: number;
+}
+
+export type CurveVerdict = 'helps' | 'a_little' | 'hardly' | 'unclear';
+
+export interface LearningCurve {
+  metric: MetricName;
+  points: LearningPoint[];
+  /** Folds every point was fitted on. */
+  folds: number;
+  fit: { kind: 'power' | 'log_linear' | 'none'; a: number; b: number; c: number };
+  /** What twice the rows would give, by the fitted curve (null when it could not be fitted). */
+  doubling: { rows: number; predicted: number; gain: number } | null;
+  verdict: CurveVerdict;
+  advice: string;
+  /** True when the time cap stopped it before every share and fold was fitted. */
+  capped: boolean;
+}
+
+// from evaluate/explain/what-if.ts
+export type WhatIfField =
+  | { column: string; kind: 'number'; min: number; max: number; typical: number; integer: boolean }
+  | { column: string; kind: 'date'; min: string; max: string; typical: string }
+  | { column: string; kind: 'choice'; options: string[]; typical: string | null }
+  | { column: string; kind: 'text'; typical: string | null; examples: string[] };

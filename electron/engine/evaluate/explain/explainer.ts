@@ -19,16 +19,8 @@ import { type ColumnGroup } from './columns.ts';
 import { isLinearJSON, LinearShap } from './linear-shap.ts';
 import { type OutputFn, samplingShap } from './sampling.ts';
 import { TreeShap } from './tree-shap.ts';
-
-/**
- * What the contributions add up to:
- * - 'log_odds': log(p / (1 - p)) of the class's probability (two outcomes; sampled models per class);
- * - 'softmax_score': the class's score before the softmax (exact multiclass boosting / linear);
- * - 'probability': the class's probability (forests);
- * - 'value': the predicted amount, in the target's units.
- */
-export type ExplainSpace = 'log_odds' | 'softmax_score' | 'probability' | 'value';
-export type ExplainMethod = 'tree_shap' | 'linear' | 'members_combined' | 'enumeration' | 'sampling';
+import type { ExplainSpace, ExplainMethod } from '../../../../shared/evaluation.ts';
+export type { ExplainSpace, ExplainMethod } from '../../../../shared/evaluation.ts';
 
 export interface Explanation {
   method: ExplainMethod;

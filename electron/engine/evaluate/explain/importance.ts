@@ -9,6 +9,8 @@ import { CancelledError } from '../../util/errors.ts';
 import { mulberry32, shuffleInPlace } from '../../util/random.ts';
 import type { ColumnGroup } from './columns.ts';
 import { ensembleParts } from './explainer.ts';
+import type { ColumnImportance, PermutationImportance } from '../../../../shared/evaluation.ts';
+export type { ColumnImportance, PermutationImportance } from '../../../../shared/evaluation.ts';
 
 /** Held-out rows and the model that never saw them (one per fold for k-fold, one for a holdout). */
 export interface HeldOutPart {
@@ -30,25 +32,6 @@ export interface ImportanceOptions {
   maxRows?: number;
   signal?: AbortSignal;
   onProgress?: (fraction: number) => void;
-}
-
-export interface ColumnImportance {
-  column: string;
-  /** Mean loss of quality when the column is shuffled, in the metric's units (> 0: the column helps). */
-  importance: number;
-  /** Standard deviation over the repeats. */
-  std: number;
-  /** One value per repeat. */
-  repeats: number[];
-}
-
-export interface PermutationImportance {
-  metric: MetricName;
-  /** The metric on the untouched held-out rows. */
-  baseline: number;
-  rows: number;
-  /** Most important first. */
-  columns: ColumnImportance[];
 }
 
 export async function permutationImportance(parts: HeldOutPart[], opts: ImportanceOptions): Promise<PermutationImportance> {

@@ -9,6 +9,8 @@ import type { Dataset, ModelFamily, TaskInfo } from '../../models/types.ts';
 import { balancedWeights, subsetDataset } from '../../search/validation.ts';
 import { throwIfAborted } from '../../util/errors.ts';
 import { mulberry32, shuffleInPlace } from '../../util/random.ts';
+import type { LearningPoint, CurveVerdict, LearningCurve } from '../../../../shared/evaluation.ts';
+export type { LearningPoint, CurveVerdict, LearningCurve } from '../../../../shared/evaluation.ts';
 
 export interface LearningCurveOptions {
   family: string;
@@ -29,32 +31,6 @@ export interface LearningCurveOptions {
   onProgress?: (p: { fraction: number; message: string }) => void;
   /** Family lookup (default the registry). */
   lookup?: (name: string) => ModelFamily;
-}
-
-export interface LearningPoint {
-  share: number;
-  /** Mean training rows over the folds. */
-  rows: number;
-  /** Mean metric over the folds fitted. */
-  score: number;
-  scores: number[];
-  fitS: number;
-}
-
-export type CurveVerdict = 'helps' | 'a_little' | 'hardly' | 'unclear';
-
-export interface LearningCurve {
-  metric: MetricName;
-  points: LearningPoint[];
-  /** Folds every point was fitted on. */
-  folds: number;
-  fit: { kind: 'power' | 'log_linear' | 'none'; a: number; b: number; c: number };
-  /** What twice the rows would give, by the fitted curve (null when it could not be fitted). */
-  doubling: { rows: number; predicted: number; gain: number } | null;
-  verdict: CurveVerdict;
-  advice: string;
-  /** True when the time cap stopped it before every share and fold was fitted. */
-  capped: boolean;
 }
 
 const DEFAULT_SHARES = [1 / 16, 1 / 8, 1 / 4, 1 / 2, 1];

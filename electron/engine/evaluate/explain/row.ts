@@ -9,6 +9,8 @@ import { UserError } from '../../util/errors.ts';
 import { columnGroups } from './columns.ts';
 import { type ExplainMethod, type ExplainSpace, explainRows } from './explainer.ts';
 import { rowsToTable, type TypedValue } from './what-if.ts';
+import type { Contribution, RowExplanation } from '../../../../shared/evaluation.ts';
+export type { Contribution, RowExplanation } from '../../../../shared/evaluation.ts';
 
 export interface ExplainContext {
   /** Training rows (encoded): needed for linear models, networks, ensembles that are sampled. */
@@ -19,39 +21,6 @@ export interface ExplainContext {
   /** Several classes: the class whose chance is explained (default: the predicted one). */
   classIndex?: number;
   signal?: AbortSignal;
-}
-
-export interface Contribution {
-  column: string;
-  /** The row's value as shown (null = empty). */
-  value: string | null;
-  /** What this column adds to the prediction, in `space`. */
-  contribution: number;
-  /**
-   * The same in the units people read (the chance 0..1, or the amount): log-odds values scaled by the
-   * row's (shown - baseShown) / (prediction - base), so these too sum from baseShown to shown (a waterfall
-   * in percentage points). Absent when that scale is not positive (several classes, rarely).
-   */
-  shown?: number;
-}
-
-export interface RowExplanation {
-  method: ExplainMethod;
-  space: ExplainSpace;
-  /** Classification: the class whose chance is explained. */
-  classIndex?: number;
-  className?: string;
-  /** Where the contributions start (the average output) and end (this row's output), in `space`. */
-  base: number;
-  prediction: number;
-  /** The model's prediction as people read it: the class's chance (0..1) or the amount. */
-  shown: number;
-  /** The starting point the same way: the chance or amount of an average row. */
-  baseShown: number;
-  /** Largest effect first. */
-  contributions: Contribution[];
-  /** Up to three sentences, largest effect first. */
-  reasons: string[];
 }
 
 /** Explains row `rowIndex` of `table` (a file with the training columns). */

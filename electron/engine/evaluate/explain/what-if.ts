@@ -6,6 +6,8 @@ import { numericView } from '../../data/table-ops.ts';
 import { parseDateAny, parseNumber } from '../../data/values.ts';
 import { UserError } from '../../util/errors.ts';
 import { sourceWidth } from './columns.ts';
+import type { WhatIfField } from '../../../../shared/evaluation.ts';
+export type { WhatIfField } from '../../../../shared/evaluation.ts';
 
 export type TypedValue = string | number | null;
 
@@ -64,12 +66,6 @@ function readNumber(column: string, kind: 'number' | 'date', v: TypedValue | und
   }
   return x;
 }
-
-export type WhatIfField =
-  | { column: string; kind: 'number'; min: number; max: number; typical: number; integer: boolean }
-  | { column: string; kind: 'date'; min: string; max: string; typical: string }
-  | { column: string; kind: 'choice'; options: string[]; typical: string | null }
-  | { column: string; kind: 'text'; typical: string | null; examples: string[] };
 
 /**
  * The form's fields, in the model's column order: numbers and dates with their range and median in the
