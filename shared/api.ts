@@ -2,6 +2,7 @@
 // Electron's preload and browser mode's WebSocket client both implement `AugurBridge`;
 // the renderer only ever talks to `window.augur` and never knows which transport it has.
 // Everything here is plain data (structured-clone / JSON safe): no classes, no functions in payloads.
+import type { FastEvaluation, LearningCurve, PermutationImportance, RowExplanation, SlowEvaluation, WhatIfField } from './evaluation.ts';
 
 export type ColumnType = 'numeric' | 'categorical' | 'boolean' | 'date' | 'text' | 'id';
 export type Task = 'binary' | 'multiclass' | 'regression';
@@ -107,6 +108,10 @@ export interface LeaderboardRow {
 
 export interface RunSummary {
   runId: string;
+  /** The trained model, open in this session (evaluation, explanations, export use it). */
+  modelId: string;
+  /** How good it is, where it can be trusted: the part of the evaluation ready at the run's end. */
+  evaluation?: FastEvaluation;
   task: Task;
   target: string;
   classes?: string[];
@@ -145,6 +150,29 @@ export type FileRef =
   | { kind: 'upload'; uploadId: string; name: string }
   | { kind: 'sample'; name: string };
 
+/** The deeper look at a model, computed after the run (slices, weak spots, importance, more data). */
+export interface DeepEvaluation {
+  slow: SlowEvaluation;
+  importance: PermutationImportance | null;
+  learning: LearningCurve | null;
+}
+
+export interface ModelEvaluation {
+  modelId: string;
+  fast: FastEvaluation;
+  /** Present once `deepEvaluation` has run for this model. */
+  deep?: DeepEvaluation;
+}
+
+/** A page of the rows a model learned from, as display strings, to pick one to explain. */
+export interface TrainingRows {
+  columns: string[];
+  rows: { index: number; cells: string[]; actual: string; predicted: string }[];
+  total: number;
+}
+
+export type WhatIfValues = Record<string, string | number | null>;
+
 /** Request/result pairs. `jobId` lets the caller correlate progress events and cancel. */
 export interface ApiMethods {
   status: { args: Record<string, never>; result: AppStatus };
@@ -152,9 +180,22 @@ export interface ApiMethods {
   checkData: { args: ColumnSettings & { datasetId: string }; result: DataReport };
   train: { args: TrainRequest & { jobId: string }; result: RunSummary };
   cancel: { args: { jobId: string }; result: { cancelled: boolean } };
+  evaluation: { args: { modelId: string }; result: ModelEvaluation };
+  deepEvaluation: { args: { modelId: string; jobId: string }; result: ModelEvaluation };
+  trainingRows: { args: { modelId: string; offset: number; limit: number }; result: TrainingRows };
+  explainRow: { args: { modelId: string; row: number }; result: RowExplanation };
+  whatIfFields: { args: { modelId: string }; result: WhatIfField[] };
+  whatIf: { args: { modelId: string; values: WhatIfValues }; result: RowExplanation };
+  /** Two outcomes: what a missed case and a false alarm cost; the model's threshold follows. */
+  setCosts: { args: { modelId: string; missed: number; falseAlarm: number }; result: ModelEvaluation };
 }
 export type ApiMethod = keyof ApiMethods;
-export const API_METHODS: readonly ApiMethod[] = ['status', 'importCsv', 'checkData', 'train', 'cancel'];
+/** Every method, each once (the record makes the compiler check the list is complete). */
+const METHOD_SET: Record<ApiMethod, true> = {
+  status: true, importCsv: true, checkData: true, train: true, cancel: true,
+  evaluation: true, deepEvaluation: true, trainingRows: true, explainRow: true, whatIfFields: true, whatIf: true, setCosts: true,
+};
+export const API_METHODS: readonly ApiMethod[] = Object.keys(METHOD_SET) as ApiMethod[];
 
 /** Pushed from the engine while a job runs; the UI only renders them. */
 export type ApiEvent =

@@ -14,6 +14,7 @@ export const LIMITS = {
   nameChars: 1000,
   maxColumns: 100_000,
   maxBudgetS: 7 * 24 * 3600,
+  maxRows: 2 ** 31 - 1,
 } as const;
 
 const ID_RE = /^[A-Za-z0-9_.:-]+$/;
@@ -101,7 +102,42 @@ const VALIDATORS: Validators = {
     return out;
   },
   cancel: (a) => ({ jobId: id(a.jobId, 'jobId') }),
+  evaluation: (a) => ({ modelId: id(a.modelId, 'modelId') }),
+  deepEvaluation: (a) => ({ modelId: id(a.modelId, 'modelId'), jobId: id(a.jobId, 'jobId') }),
+  trainingRows: (a) => ({ modelId: id(a.modelId, 'modelId'), offset: count(a.offset, 'offset', LIMITS.maxRows), limit: count(a.limit, 'limit', 1000) }),
+  explainRow: (a) => ({ modelId: id(a.modelId, 'modelId'), row: count(a.row, 'row', LIMITS.maxRows) }),
+  whatIfFields: (a) => ({ modelId: id(a.modelId, 'modelId') }),
+  whatIf: (a) => ({ modelId: id(a.modelId, 'modelId'), values: typedValues(a.values) }),
+  setCosts: (a) => ({ modelId: id(a.modelId, 'modelId'), missed: cost(a.missed, 'missed'), falseAlarm: cost(a.falseAlarm, 'falseAlarm') }),
 };
+
+/** A whole number in [0, max]. */
+function count(v: unknown, where: string, max: number): number {
+  if (!Number.isSafeInteger(v) || (v as number) < 0 || (v as number) > max) throw new BadRequestError(`${where} must be a whole number from 0 to ${max}`);
+  return v as number;
+}
+
+/** A cost: a finite number >= 0 (money or a ratio). */
+function cost(v: unknown, where: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1e15) throw new BadRequestError(`${where} must be a number of at least 0`);
+  return v;
+}
+
+/** The what-if form's values: column name -> text, a number or null; a null-prototype record. */
+function typedValues(v: unknown): Record<string, string | number | null> {
+  const o = obj(v, 'values');
+  const keys = Object.keys(o);
+  if (keys.length > LIMITS.maxColumns) throw new BadRequestError('values has too many columns');
+  const out: Record<string, string | number | null> = Object.create(null);
+  for (const k of keys) {
+    const x = o[k];
+    if (x === null) out[str(k, 'values key', LIMITS.nameChars)] = null;
+    else if (typeof x === 'number' && Number.isFinite(x)) out[str(k, 'values key', LIMITS.nameChars)] = x;
+    else if (typeof x === 'string' && x.length <= LIMITS.nameChars) out[str(k, 'values key', LIMITS.nameChars)] = x;
+    else throw new BadRequestError(`values[${k}] must be text, a number or null`);
+  }
+  return out;
+}
 
 export function isApiMethod(m: unknown): m is ApiMethod {
   return typeof m === 'string' && (API_METHODS as readonly string[]).includes(m);

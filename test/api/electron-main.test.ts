@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { API_METHODS } from '../../shared/api.ts';
 
 // No Electron binary can run here, so the built main + preload bundles run in plain Node under a
 // recording stub of the 'electron' module (fixtures/electron-harness.cjs). The app folder is a temp
@@ -17,7 +18,9 @@ beforeAll(() => {
   fs.mkdirSync(path.join(appDir, 'dist', 'renderer'), { recursive: true });
   fs.writeFileSync(path.join(appDir, 'dist', 'renderer', 'index.html'), '<!doctype html><title>Augur</title>');
   fs.writeFileSync(path.join(appDir, 'package.json'), '{"name":"augur","main":"dist/electron/main.cjs"}');
-  const run = spawnSync(process.execPath, [path.resolve('test/api/fixtures/electron-harness.cjs'), appDir], { cwd: appDir, encoding: 'utf8', timeout: 60_000 });
+  // The harness checks there is exactly one IPC handler per method of the contract.
+  const channels = API_METHODS.map((m) => `augur:${m}`).sort().join(',');
+  const run = spawnSync(process.execPath, [path.resolve('test/api/fixtures/electron-harness.cjs'), appDir], { cwd: appDir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, AUGUR_EXPECTED_CHANNELS: channels } });
   result = JSON.parse(run.stdout.trim().split('\n').pop() || '{"passed":[],"failures":["no output: ' + JSON.stringify(run.stderr.slice(-300)) + '"]}');
 });
 

@@ -69,6 +69,7 @@ describe('status', () => {
 
 describe('import, check and train through the one API', () => {
   let summary: ImportSummary;
+  let trained: RunSummary;
 
   it('imports a file by path and keeps it for the next steps', async () => {
     summary = await ok('importCsv', { file: { kind: 'path', path: csv }, jobId: 'imp-1' });
@@ -93,6 +94,32 @@ describe('import, check and train through the one API', () => {
     expect(run.sentence.length).toBeGreaterThan(10);
     expect(events.some((e) => e.type === 'run.trial' && e.jobId === 'train-1')).toBe(true);
     expect(events.some((e) => e.type === 'run.progress' && e.jobId === 'train-1')).toBe(true);
+    trained = run;
+  });
+
+  it('keeps the model open with its evaluation, a deeper look with progress, and explanations', async () => {
+    const modelId = trained.modelId;
+    expect(trained.evaluation?.verdict.level).toMatch(/^(ready|care|not_ready)$/);
+    const ev = await ok('evaluation', { modelId });
+    expect(ev.fast.metrics.roc_auc?.value).toBeGreaterThan(0.5);
+    expect(ev.deep).toBeUndefined();
+    const deep = await ok('deepEvaluation', { modelId, jobId: 'deep-1' });
+    expect(deep.deep?.slow.slices.length).toBeGreaterThan(0);
+    expect(deep.deep?.importance?.columns.map((c) => c.column).sort()).toEqual(['basket', 'region', 'visits']);
+    expect(events.some((e) => e.type === 'job.progress' && e.jobId === 'deep-1')).toBe(true);
+    const page = await ok('trainingRows', { modelId, offset: 10, limit: 5 });
+    expect(page).toMatchObject({ total: 300, columns: ['visits', 'region', 'basket'] });
+    expect(page.rows.map((r) => r.index)).toEqual([10, 11, 12, 13, 14]);
+    const why = await ok('explainRow', { modelId, row: 10 });
+    expect(why.reasons.length).toBeGreaterThan(0);
+    expect((await refused('explainRow', { modelId, row: 300 })).message).toMatch(/There is no row 301/);
+    const fields = await ok('whatIfFields', { modelId });
+    expect(fields.map((f) => f.column).sort()).toEqual(['basket', 'region', 'visits']);
+    const whatIf = await ok('whatIf', { modelId, values: { visits: 45, region: 'north', basket: 10 } });
+    expect(whatIf.shown).toBeGreaterThan(0.5); // many visits: the shop's rule says "yes"
+    const costly = await ok('setCosts', { modelId, missed: 10, falseAlarm: 1 });
+    expect(costly.fast.threshold?.threshold).toBeLessThan(0.5); // missing a buyer costs more: flag more rows
+    expect((await refused('evaluation', { modelId: 'nope' })).code).toBe('model_gone');
   });
 
   it('cancel stops a long run quickly and keeps the best model so far', async () => {

@@ -212,7 +212,8 @@ describe('train', () => {
     b.last('cancel').resolve({ cancelled: true });
     await c;
     const run: RunSummary = {
-      runId: 'r1', task: 'regression', target: 'age', metric: 'rmse', lowerIsBetter: true,
+      runId: 'r1',
+      modelId: 'r1', task: 'regression', target: 'age', metric: 'rmse', lowerIsBetter: true,
       leaderboard: [row('a', 10, true), row('d', 7, true)], modelsTried: 2, best: row('d', 7, true), elapsedS: 4, budgetS: 5,
       sentence: 'Predictions are typically within 7 years.', quality: [], cancelled: true,
     };

@@ -76,7 +76,7 @@ export interface RunEvidence {
 }
 
 export interface RunResult {
-  summary: Omit<RunSummary, 'runId'>;
+  summary: Omit<RunSummary, 'runId' | 'modelId' | 'evaluation'>;
   model: TrainedModel;
   evidence: RunEvidence;
   record: RunRecord;
