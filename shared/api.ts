@@ -173,6 +173,14 @@ export interface TrainingRows {
 
 export type WhatIfValues = Record<string, string | number | null>;
 
+/** A file (or folder) the engine made for the user to keep; the bridge's saveArtifact hands it over. */
+export interface Artifact {
+  artifactId: string;
+  fileName: string;
+  kind: 'file' | 'folder';
+  bytes: number;
+}
+
 /** Request/result pairs. `jobId` lets the caller correlate progress events and cancel. */
 export interface ApiMethods {
   status: { args: Record<string, never>; result: AppStatus };
@@ -188,12 +196,15 @@ export interface ApiMethods {
   whatIf: { args: { modelId: string; values: WhatIfValues }; result: RowExplanation };
   /** Two outcomes: what a missed case and a false alarm cost; the model's threshold follows. */
   setCosts: { args: { modelId: string; missed: number; falseAlarm: number }; result: ModelEvaluation };
+  /** The model as one `.augur` file (to share) or as a folder; save it with the bridge's saveArtifact. */
+  exportModel: { args: { modelId: string; format: 'augur' | 'folder'; jobId: string }; result: Artifact };
 }
 export type ApiMethod = keyof ApiMethods;
 /** Every method, each once (the record makes the compiler check the list is complete). */
 const METHOD_SET: Record<ApiMethod, true> = {
   status: true, importCsv: true, checkData: true, train: true, cancel: true,
   evaluation: true, deepEvaluation: true, trainingRows: true, explainRow: true, whatIfFields: true, whatIf: true, setCosts: true,
+  exportModel: true,
 };
 export const API_METHODS: readonly ApiMethod[] = Object.keys(METHOD_SET) as ApiMethod[];
 

@@ -12,6 +12,7 @@ import type { ModelEvidence } from '../engine/evaluate/understand.ts';
 import { UserError } from '../engine/util/errors.ts';
 import { BadRequestError } from './errors.ts';
 import { listSamples } from './samples.ts';
+import { Outbox } from './outbox.ts';
 import { JobRegistry, LruMap } from './session.ts';
 
 export interface ApiContext {
@@ -20,6 +21,8 @@ export interface ApiContext {
   samplesDir: string;
   /** Browser mode only: where the host's POST /upload put dropped files (one folder per uploadId). */
   uploadsDir?: string;
+  /** Where made files wait to be saved (default: a folder of this process under the OS temp folder). */
+  outboxDir?: string;
 }
 
 export interface DatasetEntry {
@@ -46,8 +49,11 @@ export class ApiState {
   // Models may hold TensorFlow.js memory (networks): release it when a model is forgotten.
   readonly models = new LruMap<string, ModelEntry>(6, (m) => m.bundle.fitted.dispose?.());
   readonly jobs = new JobRegistry();
+  readonly outbox: Outbox;
 
-  constructor(readonly ctx: ApiContext) {}
+  constructor(readonly ctx: ApiContext) {
+    this.outbox = new Outbox(ctx.outboxDir);
+  }
 
   duplicateJob = (): Error => new BadRequestError('jobId is already running');
 

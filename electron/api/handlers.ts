@@ -3,7 +3,8 @@
 // Args arrive already validated (validate.ts via dispatch.ts). Engine modules load lazily: status
 // answers fast, and the host starts even while a heavy module (tfjs) is still loading. The methods
 // live in groups by domain (data, run, model), sharing one ApiState (context.ts).
-import type { ApiMethod, ApiMethods } from '../../shared/api.ts';
+import type { ApiMethod, ApiMethods, Artifact } from '../../shared/api.ts';
+import { exportHandlers } from './export-handlers.ts';
 import { ApiState, type ApiContext } from './context.ts';
 import { dataHandlers } from './data-handlers.ts';
 import { modelHandlers } from './model-handlers.ts';
@@ -16,6 +17,10 @@ export type ApiImpl = { [M in ApiMethod]: (args: ApiMethods[M]['args']) => Promi
 export interface Api extends ApiImpl {
   /** Stop every running job (window closed, host shutting down). */
   cancelAll(): void;
+  /** Where a made file waits (for the transport that hands it to the user: a save dialog, a download). */
+  artifactPath(artifactId: string): { path: string; artifact: Artifact };
+  /** Remove every made file (the app is closing). */
+  clearArtifacts(): Promise<void>;
 }
 
 export function createApi(ctx: ApiContext): Api {
@@ -24,11 +29,14 @@ export function createApi(ctx: ApiContext): Api {
     ...dataHandlers(state),
     ...runHandlers(state),
     ...modelHandlers(state),
+    ...exportHandlers(state),
     async cancel({ jobId }) {
       return { cancelled: state.jobs.cancel(jobId) };
     },
     cancelAll() {
       state.jobs.cancelAll();
     },
+    artifactPath: (artifactId) => state.outbox.path(artifactId),
+    clearArtifacts: () => state.outbox.clear(),
   };
 }

@@ -109,6 +109,7 @@ const VALIDATORS: Validators = {
   whatIfFields: (a) => ({ modelId: id(a.modelId, 'modelId') }),
   whatIf: (a) => ({ modelId: id(a.modelId, 'modelId'), values: typedValues(a.values) }),
   setCosts: (a) => ({ modelId: id(a.modelId, 'modelId'), missed: cost(a.missed, 'missed'), falseAlarm: cost(a.falseAlarm, 'falseAlarm') }),
+  exportModel: (a) => ({ modelId: id(a.modelId, 'modelId'), format: oneOf(a.format, { augur: true, folder: true }, 'format'), jobId: id(a.jobId, 'jobId') }),
 };
 
 /** A whole number in [0, max]. */

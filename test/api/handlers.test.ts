@@ -122,6 +122,28 @@ describe('import, check and train through the one API', () => {
     expect((await refused('evaluation', { modelId: 'nope' })).code).toBe('model_gone');
   });
 
+  it('exports the model as one .augur file and as a folder that load back with the same answers', async () => {
+    const { loadPackage } = await import('../../electron/engine/deploy/package.ts');
+    const { scoreTable } = await import('../../electron/engine/deploy/scoring.ts');
+    const { importCsvFile } = await import('../../electron/engine/data/import.ts');
+    const file = await ok('exportModel', { modelId: trained.modelId, format: 'augur', jobId: 'exp-1' });
+    expect(file).toMatchObject({ fileName: 'bought model.augur', kind: 'file' });
+    expect(file.bytes).toBeGreaterThan(1000);
+    const folder = await ok('exportModel', { modelId: trained.modelId, format: 'folder', jobId: 'exp-2' });
+    expect(folder.kind).toBe('folder');
+    const { table } = await importCsvFile(csv);
+    const answers: unknown[] = [];
+    for (const a of [file, folder]) {
+      const bundle = await loadPackage(api.artifactPath(a.artifactId).path);
+      // the kept threshold (set from costs above) and the ranges travel with the model
+      expect(bundle.postprocess?.threshold).toBeLessThan(0.5);
+      expect(bundle.postprocess?.conformal).toBeDefined();
+      answers.push(scoreTable(bundle, table).answers);
+    }
+    expect(answers[0]).toEqual(answers[1]);
+    expect(() => api.artifactPath('00000000-0000-0000-0000-000000000000')).toThrow(/no longer ready/);
+  });
+
   it('cancel stops a long run quickly and keeps the best model so far', async () => {
     const t0 = Date.now();
     const pending = call('train', { datasetId: summary.datasetId, target: 'bought', budgetS: 120, seed: 1, jobId: 'train-2' });
