@@ -91,6 +91,15 @@ describe('broken packages are refused with one sentence', () => {
     await expectDamaged(edit(good, 'model/m0.json', () => new TextDecoder().decode(good.get('model/m0.json')!).slice(0, 500)));
   });
 
+  it('a calibration, conformal recipe or run record that is not what Augur writes', async () => {
+    const slots = (pp: unknown, run?: unknown) => edit(good, 'manifest.json', (m) => ({ ...m, postprocess: pp, ...(run ? { run } : {}) }));
+    await expectDamaged(slots({ calibration: { kind: 'platt', formatVersion: 1, a: 'x', b: 0 } }));
+    await expectDamaged(slots({ calibration: { kind: 'isotonic', formatVersion: 1, x: [0, 1], y: [0.9, 0.1] } })); // not monotone
+    await expectDamaged(slots({ conformal: { kind: 'interval', formatVersion: 1, coverage: 0.9, method: 'absolute', q: 3 } })); // ranges for a yes/no model
+    await expectDamaged(slots({ conformal: { kind: 'set', formatVersion: 1, coverage: 0.9, method: 'lac', threshold: 0.2, classes: 5 } }));
+    await expectDamaged(slots({}, { version: 1, trials: 'all of them' }));
+  });
+
   it('oversized shapes and tree indices outside the bytes (refused before allocating)', async () => {
     await expectDamaged(edit(good, 'model/m1/model.json', (m) => { m.weightsManifest[0].weights[1].shape = [50_000_000, 50_000_000]; return m; }), 500);
     await expectDamaged(edit(good, 'model/m1/model.json', (m) => { m.userDefinedMetadata.augur.arch.hidden = [65_536, 65_536, 65_536]; return m; }), 500);

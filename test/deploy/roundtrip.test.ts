@@ -50,10 +50,18 @@ describe('what a package keeps', () => {
     const { table, prep } = prepared('binary');
     const bundle: ModelBundle = {
       ...bundleOf(await fitFamily('gbdt', prep), table, prep),
-      postprocess: { threshold: 0.35, calibration: { method: 'isotonic', knots: [0, 0.5, 1] } },
+      postprocess: {
+        threshold: 0.35,
+        calibration: { kind: 'isotonic', formatVersion: 1, x: [0, 0.5, 1], y: [0.05, 0.4, 0.9] },
+        conformal: { kind: 'set', formatVersion: 1, coverage: 0.9, method: 'lac', threshold: 0.2, classes: 2 },
+      },
       reference: { columns: [{ name: 'size', mean: 50 }] },
       evaluation: { slices: [] },
-      run: { trials: 3, seed: 0 },
+      run: {
+        version: 1, seed: 0, metric: 'roc_auc', budgetS: 10, elapsedS: 9.5, plan: { kind: 'kfold', seed: 1, options: { k: 5 }, folds: 5 },
+        trials: [{ number: 0, family: 'gbdt', space: { family: 'gbdt' }, params: { nRounds: 20 }, seed: 3, balance: false, state: 'done', score: 0.8, fitS: 0.2 }],
+        chosen: { kind: 'trials', members: [{ trial: 0, weight: 1 }] },
+      },
     };
     bundle.metrics.test = { rows: 60, roc_auc: 0.81, accuracy: 0.75 };
     const out = path.join(dir, 'keeps');

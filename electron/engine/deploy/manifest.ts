@@ -6,7 +6,10 @@
 import type { ColumnType, TargetInfo } from '../../../shared/api.ts';
 import { FeatureEncoder } from '../data/features.ts';
 import { type TableSchema, tableSchemaFromJSON } from '../data/schema.ts';
+import { conformalFromJSON } from '../evaluate/conformal-recipe.ts';
 import { metricsForTask } from '../evaluate/metrics.ts';
+import { calibratorFromJSON } from '../models/composite/calibrators.ts';
+import { runRecordFromJSON } from '../search/record.ts';
 import type { TaskInfo } from '../models/types.ts';
 import type { ArrayEntry } from './arrays.ts';
 import type { DataFingerprint, ModelBundle, ModelMetrics, ModelSettings, PostprocessSlot, SlotObject } from './bundle.ts';
@@ -127,6 +130,28 @@ function checkManifest(m: Manifest): void {
     if (overridden.has(o.column)) damaged('a type override is repeated');
     overridden.add(o.column);
   }
+  checkSlots(m, k);
+}
+
+/** The slots whose owners read them strictly: a kept calibration, conformal ranges, the run record. */
+function checkSlots(m: Manifest, classes: number): void {
+  const slot = (what: string, read: () => void) => {
+    try {
+      read();
+    } catch {
+      damaged(`the ${what} is malformed`);
+    }
+  };
+  const pp = m.postprocess;
+  if (pp?.calibration) slot('calibration', () => calibratorFromJSON(pp.calibration));
+  if (pp?.conformal) {
+    slot('conformal recipe', () => {
+      const r = conformalFromJSON(pp.conformal);
+      if ((r.kind === 'interval') !== (m.taskInfo.task === 'regression')) throw new Error('a recipe for another task');
+      if (r.kind === 'set' && r.classes !== classes) throw new Error('a recipe for another number of classes');
+    });
+  }
+  if (m.run) slot('run record', () => runRecordFromJSON(m.run));
 }
 
 /** Encoder, schema and settings of a checked manifest, cross-checked against each other. */
