@@ -56,7 +56,13 @@ test('a messy file shows plain-language findings on the Check screen, and a fix 
     expect(text).not.toMatch(/Error:|undefined|NaN|\[object|\bat \S+:\d+/);
   }
   await shot(page, '03-check-messy');
-  // "followup" is a recoding of the outcome (leakage): a warning whose button leaves the column out.
+  // "followup" is a recoding of the outcome (it gives it away): left out by default, said in words,
+  // and one click uses it anyway (then it is a warning with a button that leaves it out again).
+  await expect(page.getByLabel('Role of column followup')).toHaveValue('ignore');
+  const left = page.getByTestId('finding-info').filter({ hasText: /"followup" is left out/ });
+  await expect(left).toHaveCount(1);
+  await left.getByRole('button', { name: /Use "followup" anyway/ }).click();
+  await expect(page.getByLabel('Role of column followup')).toHaveValue('use');
   const leak = page.getByTestId('finding-warning').filter({ hasText: /followup/ });
   await expect(leak).toHaveCount(1);
   await leak.getByRole('button').first().click();

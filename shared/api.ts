@@ -12,6 +12,8 @@ export type ColumnRole = 'use' | 'ignore' | 'target';
 /** A button the UI can show next to a finding; applying it changes the column settings. */
 export type FindingAction =
   | { kind: 'ignore_column'; column: string; label: string }
+  /** Use a column Augur left out (one that gives the outcome away), because the user says it will be known. */
+  | { kind: 'use_column'; column: string; label: string }
   | { kind: 'set_type'; column: string; type: ColumnType; label: string }
   | { kind: 'set_task'; task: Task; label: string };
 

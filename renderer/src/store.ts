@@ -5,6 +5,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import type { AugurBridge } from '../../shared/api.ts';
 import { dataSlice } from './store/data-slice.ts';
+import { evaluationSlice } from './store/evaluation-slice.ts';
 import { routeEvents } from './store/events.ts';
 import { navSlice } from './store/nav.ts';
 import { runSlice } from './store/run-slice.ts';
@@ -26,12 +27,13 @@ export function createAugurStore(getBridge: () => AugurBridge, { now = () => Dat
   return createStore<AugurState>()((set, get) => {
     const ctx: SliceContext = { set, get, bridge: getBridge, now, batchMs };
     const run = runSlice(ctx);
-    const onEvent = routeEvents(get, set, { onRunEvent: run.onRunEvent });
+    const evaluation = evaluationSlice(ctx);
+    const onEvent = routeEvents(get, set, { onRunEvent: run.onRunEvent, onEvalEvent: evaluation.onEvalEvent });
     const subscribe = () => {
       unsubscribe?.();
       unsubscribe = getBridge().onEvent(onEvent);
     };
-    return { ...navSlice(ctx, subscribe), ...dataSlice(ctx), ...run.slice };
+    return { ...navSlice(ctx, subscribe), ...dataSlice(ctx), ...run.slice, ...evaluation.slice };
   });
 }
 

@@ -126,6 +126,27 @@ describe('import', () => {
 describe('check', () => {
   const report = (over: Partial<DataReport> = {}): DataReport => ({ rows: 2000, findings: [], canTrain: true, ...over });
 
+  it('a column that gives the outcome away is left out by default, and one click keeps it', async () => {
+    const { store, last, tick } = await imported();
+    store.getState().setTarget('churn');
+    await tick();
+    const copy = { code: 'target_copy', severity: 'warning' as const, column: 'plan', message: '"plan" gives away "churn" completely.' };
+    last('checkData').resolve(report({ findings: [copy] }));
+    await tick();
+    // the store left it out and checks again
+    expect(store.getState().settings.ignore).toEqual(['plan']);
+    expect(last('checkData').args.ignore).toEqual(['plan']);
+    last('checkData').resolve(report({ findings: [{ code: 'leak_left_out', severity: 'info', column: 'plan', message: '"plan" is left out.', actions: [{ kind: 'use_column', column: 'plan', label: 'Use "plan" anyway' }] }] }));
+    await tick();
+    store.getState().applyAction({ kind: 'use_column', column: 'plan', label: 'Use "plan" anyway' });
+    await tick();
+    expect(store.getState().settings.ignore).toEqual([]);
+    // the next report names it again, and the user's choice stands
+    last('checkData').resolve(report({ findings: [copy] }));
+    await tick();
+    expect(store.getState().settings.ignore).toEqual([]);
+  });
+
   it('target, roles and finding actions update the settings and re-run the check', async () => {
     const { store, last, calls, tick } = await imported();
     store.getState().setTarget('churn');

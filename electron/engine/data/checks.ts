@@ -436,13 +436,26 @@ function targetFindings(t: Table, col: Column, ta: TargetAnalysis, settings: Col
   let usable = 0;
   const ctx = info.task === 'regression' || nClasses >= 2 ? leakContext(ta.y, info.task, nClasses) : null;
   for (const c of t.columns) {
-    if (c === col || ignored.has(c.name) || !isFeatureType(c)) continue;
+    if (c === col || !isFeatureType(c)) continue;
+    const leak = ctx ? checkLeak(c, ctx) : null;
+    if (ignored.has(c.name)) {
+      // A column that gives the outcome away is left out by default (the app does it); say so, with a way back.
+      if (leak?.kind === 'copy') {
+        out.push({
+          code: 'leak_left_out',
+          severity: 'info',
+          column: c.name,
+          message: `"${c.name}" is left out: it gives away "${name}" completely (${leak.evidence}), so a model using it would look perfect and be useless.`,
+          suggestion: `Use it only if you will really know "${c.name}" before "${name}" happens.`,
+          actions: [{ kind: 'use_column', column: c.name, label: `Use "${c.name}" anyway` }],
+        });
+      }
+      continue;
+    }
     usable++;
-    if (!ctx) continue;
-    const leak = checkLeak(c, ctx);
     if (leak) {
       out.push({
-        code: 'target_leakage',
+        code: leak.kind === 'copy' ? 'target_copy' : 'target_leakage',
         severity: 'warning',
         column: c.name,
         message:

@@ -48,7 +48,7 @@ export function judge(f: VerdictFacts): { level: VerdictLevel; reasons: Reason[]
   const counts = (c?: string) => !c || !used || used.has(c);
   for (const x of f.findings ?? []) {
     if (!counts(x.column)) continue;
-    if (x.code === 'target_leakage') reasons.push({ code: 'leak', level: 'not_ready', column: x.column });
+    if (x.code === 'target_leakage' || x.code === 'target_copy') reasons.push({ code: 'leak', level: 'not_ready', column: x.column });
     else if (x.code === 'too_few_rows') reasons.push({ code: 'too_few_rows', level: 'not_ready', numbers: { rows: f.rows } });
     else if (x.code === 'few_rows') reasons.push({ code: 'few_rows', level: 'care', numbers: { rows: f.rows } });
     else if (x.code === 'pii') reasons.push({ code: 'personal_data', level: 'care', column: x.column });

@@ -1,6 +1,7 @@
 // Import, the column settings (target, roles, types, task) and the data check.
-import type { ColumnRole, ColumnSettings, FileRef } from '../../../shared/api.ts';
+import type { ColumnRole, ColumnSettings, DataReport, FileRef } from '../../../shared/api.ts';
 import { errorMessage, isCancelledError } from '../format.ts';
+import { freshEvaluation } from './evaluation-slice.ts';
 import { newJobId, type DataSlice, type SliceContext } from './types.ts';
 
 export const TRAINING_BUSY = 'Training is still running. Stop it first (or let it finish), then import another file.';
@@ -27,7 +28,8 @@ export function dataSlice({ set, get, bridge }: SliceContext): DataSlice {
       if (get().importJob?.jobId !== jobId) return; // cancelled while uploading
       const summary = await bridge().invoke('importCsv', { file, jobId });
       if (get().importJob?.jobId !== jobId) return;
-      set({ dataset: summary, importJob: undefined, settings: {}, report: undefined, trials: [], history: [], run: undefined, train: undefined });
+      if (get().deepJob) void get().cancelDeep();
+      set({ dataset: summary, importJob: undefined, settings: {}, keptLeaks: [], report: undefined, trials: [], history: [], run: undefined, train: undefined, ...freshEvaluation(undefined, undefined) });
     } catch (err) {
       if (get().importJob?.jobId !== jobId) return;
       if (isCancelledError(err)) set({ importJob: undefined, notice: 'Import stopped. Your previous data is unchanged.' });
@@ -42,9 +44,24 @@ export function dataSlice({ set, get, bridge }: SliceContext): DataSlice {
     void get().runCheck();
   }
 
+  /**
+   * A column that gives the outcome away completely is left out by default (the check says so, with a
+   * button that puts it back): a model that uses it looks perfect and is useless.
+   */
+  function leaveOutCopies(report: DataReport): boolean {
+    const s = get().settings;
+    const copies = report.findings
+      .filter((f) => f.code === 'target_copy' && f.column && !get().keptLeaks.includes(f.column) && !(s.ignore ?? []).includes(f.column))
+      .map((f) => f.column!);
+    if (!copies.length) return false;
+    changeSettings({ ...s, ignore: [...(s.ignore ?? []), ...copies] });
+    return true;
+  }
+
   return {
     settings: {},
     checking: false,
+    keptLeaks: [],
 
     importFile(file) {
       return doImport(file.name, (jobId) =>
@@ -109,6 +126,10 @@ export function dataSlice({ set, get, bridge }: SliceContext): DataSlice {
 
     applyAction(action) {
       if (action.kind === 'ignore_column') get().setRole(action.column, 'ignore');
+      else if (action.kind === 'use_column') {
+        set({ keptLeaks: [...get().keptLeaks, action.column] });
+        get().setRole(action.column, 'use');
+      }
       else if (action.kind === 'set_type') get().setColumnType(action.column, action.type);
       else get().setTask(action.task);
     },
@@ -122,6 +143,7 @@ export function dataSlice({ set, get, bridge }: SliceContext): DataSlice {
         const report = await bridge().invoke('checkData', { datasetId: ds.datasetId, ...get().settings });
         if (seq !== checkSeq) return; // a newer check is on its way
         set({ report, checking: false });
+        leaveOutCopies(report); // (checks again when it leaves one out)
       } catch (err) {
         if (seq !== checkSeq) return;
         set({ checking: false, report: undefined, error: errorMessage(err) });

@@ -6,6 +6,7 @@ import type { GetState, SetState } from './types.ts';
 
 export interface EventRoutes {
   onRunEvent: (e: ApiEvent) => void;
+  onEvalEvent: (e: ApiEvent) => void;
 }
 
 export function routeEvents(get: GetState, set: SetState, routes: EventRoutes): (e: ApiEvent) => void {
@@ -14,6 +15,7 @@ export function routeEvents(get: GetState, set: SetState, routes: EventRoutes): 
     if (e.type === 'job.progress') {
       if (s.importJob?.jobId === e.jobId) set({ importJob: { ...s.importJob, fraction: e.fraction, message: e.message, etaS: e.etaS } });
       else if (s.train?.jobId === e.jobId) set({ train: { ...s.train, message: e.message } });
+      else routes.onEvalEvent(e);
       return;
     }
     if (e.type === 'run.trial' || e.type === 'run.progress') routes.onRunEvent(e);

@@ -3,6 +3,7 @@
 import type { ApiEvent, LeaderboardRow } from '../../../shared/api.ts';
 import { errorMessage, goalsFor, isCancelledError } from '../format.ts';
 import { TRAINING_BUSY } from './data-slice.ts';
+import { freshEvaluation } from './evaluation-slice.ts';
 import { newJobId, type BudgetChoice, type RunSlice, type SliceContext } from './types.ts';
 
 export const BUDGET_SECONDS: Record<Exclude<BudgetChoice, 'custom'>, number> = { quick: 60, better: 300, best: 1200 };
@@ -108,7 +109,10 @@ export function runSlice({ set, get, bridge, now, batchMs }: SliceContext): { sl
       if (!dataset || !settings.target || !report?.canTrain || train || checking) return;
       const jobId = newJobId();
       const budgetS = get().budgetSeconds();
+      // A closer look at the previous model would take CPU from the search: stop it.
+      if (get().deepJob) void get().cancelDeep();
       set({
+        ...freshEvaluation(undefined, undefined),
         train: { jobId, startedAt: now(), budgetS, elapsedS: 0, trialsDone: 0, cancelling: false },
         trials: [],
         history: [],
@@ -131,7 +135,7 @@ export function runSlice({ set, get, bridge, now, batchMs }: SliceContext): { sl
         const history = [...get().history];
         if (run.best && Number.isFinite(run.best.score)) history.push({ t: Math.max(run.elapsedS, history.at(-1)?.t ?? 0), score: run.best.score });
         const error = get().error === TRAINING_BUSY ? undefined : get().error; // no longer true
-        set({ run, trials: run.leaderboard.length ? run.leaderboard : get().trials, history, train: undefined, error });
+        set({ run, trials: run.leaderboard.length ? run.leaderboard : get().trials, history, train: undefined, error, ...freshEvaluation(run.modelId, run.evaluation) });
       } catch (err) {
         if (get().train?.jobId !== jobId) return;
         if (isCancelledError(err)) set({ train: undefined, notice: 'Training stopped before any model was finished.' });

@@ -11,9 +11,13 @@ import type {
   FindingAction,
   ImportSummary,
   LeaderboardRow,
+  ModelEvaluation,
   RunSummary,
   Task,
+  TrainingRows,
+  WhatIfValues,
 } from '../../../shared/api.ts';
+import type { RowExplanation, WhatIfField } from '../../../shared/evaluation.ts';
 
 export type Step = 'import' | 'check' | 'train' | 'results' | 'export' | 'monitor';
 export type BudgetChoice = 'quick' | 'better' | 'best' | 'custom';
@@ -56,6 +60,8 @@ export interface DataSlice {
   settings: ColumnSettings;
   report?: DataReport;
   checking: boolean;
+  /** Columns that give the outcome away which the user chose to use anyway (Augur leaves them out otherwise). */
+  keptLeaks: string[];
   importFile(file: File): Promise<void>;
   importSample(name: string): Promise<void>;
   cancelImport(): Promise<void>;
@@ -86,7 +92,30 @@ export interface RunSlice {
   cancelTraining(): Promise<void>;
 }
 
-export type AugurState = NavSlice & DataSlice & RunSlice;
+export interface EvaluationSlice {
+  /** The open model's evaluation (the fast part from the run, the deep part once computed). */
+  evaluation?: ModelEvaluation;
+  /** The deeper look while it is computed. */
+  deepJob?: JobState;
+  deepError?: string;
+  /** Rows the model learned from, one page at a time, to pick one to explain. */
+  rowsPage?: TrainingRows;
+  explained?: { row: number; explanation: RowExplanation };
+  explaining: boolean;
+  whatIf?: { fields: WhatIfField[]; values: WhatIfValues; result?: RowExplanation; error?: string; busy: boolean };
+  costs?: { missed: number; falseAlarm: number };
+  costsBusy: boolean;
+  /** Starts the deeper look for the open model, unless it is there or running. */
+  loadDeep(): Promise<void>;
+  cancelDeep(): Promise<void>;
+  loadRows(offset: number): Promise<void>;
+  explain(row: number): Promise<void>;
+  openWhatIf(): Promise<void>;
+  setWhatIf(column: string, value: string | number | null): void;
+  setCosts(missed: number, falseAlarm: number): Promise<void>;
+}
+
+export type AugurState = NavSlice & DataSlice & RunSlice & EvaluationSlice;
 
 export type SetState = StoreApi<AugurState>['setState'];
 export type GetState = StoreApi<AugurState>['getState'];
