@@ -56,8 +56,13 @@ describe('the ready-to-use verdict', () => {
   it('turns the learning curve into advice without changing the level', () => {
     const more = judge({ ...good, learningCurve: { gainIfDoubled: 0.02 } });
     expect(more.level).toBe('ready');
-    expect(reasonSentence(more.reasons.find((r) => r.code === 'more_rows_help')!, 'roc_auc')).toBe('More rows would likely help: about 2% better ranking quality with twice as many.');
+    expect(reasonSentence(more.reasons.find((r) => r.code === 'more_rows_help')!, 'roc_auc')).toBe('More rows would likely help: about 2.0 points better ranking quality with twice as many.');
     expect(judge({ ...good, learningCurve: { gainIfDoubled: 0.0005 } }).reasons.map((r) => r.code)).toContain('more_rows_wont_help');
+    // with the learning curve's own reading, the verdict says what the "More data?" section says
+    const little = judge({ ...good, learningCurve: { gainIfDoubled: 0.004, verdict: 'a_little' } });
+    expect(reasonSentence(little.reasons.find((r) => r.code === 'more_rows_help')!, 'roc_auc')).toBe('More rows might help a little: about 0.4 points better ranking quality with twice as many.');
+    expect(judge({ ...good, learningCurve: { gainIfDoubled: 0.004, verdict: 'hardly' } }).reasons.map((r) => r.code)).toContain('more_rows_wont_help');
+    expect(judge({ ...good, learningCurve: { verdict: 'unclear' } }).reasons.map((r) => r.code).filter((c) => c.startsWith('more_rows'))).toEqual([]);
   });
 
   it('measures the gain as the share of the way from guessing to perfect', () => {

@@ -38,7 +38,7 @@ export interface EvaluationInput {
   /** Columns the model uses; a leak in a column left out does not count. Default: every finding counts. */
   usedColumns?: string[];
   /** From the learning curve, when it ran: the metric gain a doubling of rows would likely bring. */
-  learningCurve?: { gainIfDoubled?: number };
+  learningCurve?: { gainIfDoubled?: number; verdict?: 'helps' | 'a_little' | 'hardly' | 'unclear' };
 }
 
 export interface EvalRows {

@@ -129,9 +129,9 @@ export async function evaluateDeep(
   throwIfAborted(signal);
   say(0.7, 'Checking whether more rows would help…');
   const learning = await curveOf(bundle, ev, metric, { signal, capS: opts.learningCapS ?? 30, onProgress: (f) => say(0.7 + 0.3 * f, 'Checking whether more rows would help…') });
-  if (learning?.doubling) {
+  if (learning && learning.verdict !== 'unclear') {
     // the verdict again, now that it knows what more rows would bring
-    const again = await evaluateSlow({ ...input, learningCurve: { gainIfDoubled: learning.doubling.gain } }, fast, { signal, seed: ev.record.seed });
+    const again = await evaluateSlow({ ...input, learningCurve: { gainIfDoubled: learning.doubling?.gain, verdict: learning.verdict } }, fast, { signal, seed: ev.record.seed });
     slow.verdict = again.verdict;
   }
   say(1, 'Done');

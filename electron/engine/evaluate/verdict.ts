@@ -21,7 +21,7 @@ export interface VerdictFacts {
   /** Expected calibration error of the percentages the model will give (after a kept correction). */
   ece?: number;
   weakSpots?: number;
-  learningCurve?: { gainIfDoubled?: number };
+  learningCurve?: { gainIfDoubled?: number; verdict?: 'helps' | 'a_little' | 'hardly' | 'unclear' };
 }
 
 /** A gain below this share of the way from guessing to perfect is "only a little better". */
@@ -67,7 +67,13 @@ export function judge(f: VerdictFacts): { level: VerdictLevel; reasons: Reason[]
   if (f.ece !== undefined && f.ece > ECE_CARE) reasons.push({ code: 'percentages_off', level: 'care', numbers: { ece: f.ece } });
   if (f.weakSpots) reasons.push({ code: 'weak_spots', level: 'care', numbers: { count: f.weakSpots } });
   const more = f.learningCurve?.gainIfDoubled;
-  if (more !== undefined && Number.isFinite(more)) {
+  const said = f.learningCurve?.verdict;
+  if (said === 'unclear') {
+    // nothing to say
+  } else if (said) {
+    // the learning curve's own judgement, so the verdict and the "More data?" section agree
+    reasons.push({ code: said === 'hardly' ? 'more_rows_wont_help' : 'more_rows_help', level: 'ready', numbers: { gain: more ?? NaN, ...(said === 'a_little' ? { little: 1 } : {}) } });
+  } else if (more !== undefined && Number.isFinite(more)) {
     const room = Math.abs((metricSpec(f.metric).lowerIsBetter ? 0 : 1) - f.value);
     const big = room > 0 ? more / room >= MORE_ROWS_SHARE : false;
     reasons.push({ code: big ? 'more_rows_help' : 'more_rows_wont_help', level: 'ready', numbers: { gain: more } });

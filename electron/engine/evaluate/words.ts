@@ -132,10 +132,14 @@ export function reasonSentence(r: Reason, metric: MetricName): string {
     case 'personal_data': return `${col} holds personal data: leave it out unless the model really needs it, and keep the model's files private.`;
     case 'no_gain': return `The model is no better than guessing (${label} ${score(n.value)} against ${score(n.baseline)}): check that the columns describe the outcome, or add columns that do.`;
     case 'small_gain': return `The model is only a little better than guessing (${label} ${score(n.value)} against ${score(n.baseline)}): use it as a rough guide, and look for columns that say more about the outcome.`;
-    case 'unsteady': return `Its quality changes a lot between parts of the data (${label} from ${score(n.lowest)} to ${score(n.highest)}): add rows if you can, and check its predictions on new rows before relying on them.`;
+    case 'unsteady': return `Its ${label} changes from ${score(n.lowest)} to ${score(n.highest)} between parts of the data, which is a lot next to how much better than guessing it is: add rows if you can, and check its predictions on new rows before relying on them.`;
     case 'percentages_off': return `Its percentages are off by ${pts(n.ece)} on average: read them as a ranking, not as exact chances.`;
     case 'weak_spots': return `It is clearly weaker for ${n.count === 1 ? 'one group' : `${n.count} groups`} of rows (listed below): check those before you rely on it there.`;
-    case 'more_rows_help': return `More rows would likely help: about ${formatScore(metric, Math.abs(n.gain)).replace(/^± /, '')} better ${label} with twice as many.`;
+    case 'more_rows_help': {
+      // percent metrics gain in points ("+0.4 points"), others in their own units
+      const amount = metricSpec(metric).percent ? `${(Math.abs(n.gain) * 100).toFixed(1)} points` : formatScore(metric, Math.abs(n.gain)).replace(/^± /, '');
+      return `${n.little ? 'More rows might help a little' : 'More rows would likely help'}: about ${amount} better ${label} with twice as many.`;
+    }
     case 'more_rows_wont_help': return 'More rows of the same kind will hardly help; new columns that say more about the outcome might.';
     case 'good': return `It is clearly better than guessing (${label} ${score(n.value)} against ${score(n.baseline)}) and held up in every check: use it, and check it again when your data changes.`;
   }

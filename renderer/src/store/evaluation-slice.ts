@@ -6,7 +6,7 @@ import { errorMessage, isCancelledError } from '../format.ts';
 import { newJobId, type EvaluationSlice, type SliceContext } from './types.ts';
 
 const WHAT_IF_DEBOUNCE_MS = 250;
-const ROWS_PAGE = 20;
+const ROWS_PAGE = 10;
 
 export function evaluationSlice({ set, get, bridge }: SliceContext): { slice: EvaluationSlice; onEvalEvent: (e: ApiEvent) => void } {
   let whatIfTimer: ReturnType<typeof setTimeout> | undefined;

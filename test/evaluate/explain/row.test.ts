@@ -77,10 +77,10 @@ describe('explainRow', () => {
     // a month-to-month customer with a short tenure and "cancel" in the note: every strong reason raises churn
     const e = await explainValues(model, prepared.encoder, { contract: 'Month-to-month', tenure: 1, signup: '2023-05-02', paperless: 'No', note: 'wants to cancel soon (call 5)' });
     expect(e.shown).toBeGreaterThan(0.6);
-    expect(e.reasons).toContain('Contract is Month-to-month: raises the chance of Yes');
-    expect(e.reasons).toContain('Tenure is 1: raises the chance of Yes');
+    expect(e.reasons).toContain('“contract” is Month-to-month: raises the chance of “Yes”');
+    expect(e.reasons).toContain('“tenure” is 1: raises the chance of “Yes”');
     const loyal = await explainValues(model, prepared.encoder, { contract: 'Two year', tenure: 70, signup: '2023-05-02', paperless: 'No', note: '' });
-    expect(loyal.reasons[0]).toMatch(/^(Contract is Two year|Tenure is 70): lowers the chance of Yes$/);
+    expect(loyal.reasons[0]).toMatch(/^(“contract” is Two year|“tenure” is 70): lowers the chance of “Yes”$/);
   });
 
   it('what-if values give the same explanation as the same row in the file', async () => {
@@ -106,7 +106,7 @@ describe('explainRow', () => {
     const e = await explainRow(lin, prep.encoder, t, 3, { background: bg });
     expect(e.space).toBe('value');
     expect(e.base + e.contributions.reduce((s, c) => s + c.contribution, 0)).toBeCloseTo(e.shown, 6);
-    expect(e.reasons[0]).toMatch(/^(Tenure is \d+|Contract is [\w ]+): (raises|lowers) the predicted spend by about [\d,.]+$/);
+    expect(e.reasons[0]).toMatch(/^(“tenure” is \d+|“contract” is [\w ]+): (raises|lowers) the predicted “spend” by about [\d,.]+$/);
   });
 });
 
@@ -127,10 +127,10 @@ describe('several classes', () => {
     expect(e.space).toBe('softmax_score');
     expect(e.className).toBe('premium');
     expect(e.contributions[0].column).toBe('tenure');
-    expect(e.reasons[0]).toBe('Tenure is 60: raises the chance of premium');
+    expect(e.reasons[0]).toBe('“tenure” is 60: raises the chance of “premium”');
     const basic = await explainValues(m, prep.encoder, { tenure: 60, contract: 'One year' }, { classIndex: prep.target.classes!.indexOf('basic') });
     expect(basic.className).toBe('basic');
-    expect(basic.reasons[0]).toBe('Tenure is 60: lowers the chance of basic');
+    expect(basic.reasons[0]).toBe('“tenure” is 60: lowers the chance of “basic”');
     await expect(explainValues(m, prep.encoder, { tenure: 1 }, { classIndex: 7 })).rejects.toThrow('That outcome is not one this model predicts.');
   });
 });

@@ -1,5 +1,5 @@
 // One row's explanation for people: each column's value as shown, what it added to the prediction, sorted
-// by size, and the top reasons in words ("Contract is Month-to-month: raises the chance of Yes"), which a
+// by size, and the top reasons in words ("“Contract” is Month-to-month: raises the chance of “Yes”"), which a
 // batch prediction can write into a `reasons` column.
 import type { FeatureEncoder } from '../../data/features.ts';
 import type { Table } from '../../data/table.ts';
@@ -100,7 +100,7 @@ function baseAsShown(space: ExplainSpace, base: Float64Array, k: number): number
 const NEGLIGIBLE = 1e-3;
 const MAX_VALUE_CHARS = 40;
 
-/** Sentences for the largest contributions: "Contract is Month-to-month: raises the chance of Yes". */
+/** Sentences for the largest contributions: "“Contract” is Month-to-month: raises the chance of “Yes”". */
 export function reasonsFor(contributions: Contribution[], opts: { task: string; className?: string; target: string; space: ExplainSpace }, max = 3): string[] {
   const top = Math.abs(contributions[0]?.contribution ?? 0);
   if (!(top > 0)) return [];
@@ -109,10 +109,11 @@ export function reasonsFor(contributions: Contribution[], opts: { task: string; 
     .slice(0, max)
     .map((c) => {
       const up = c.contribution > 0;
-      const name = c.column.charAt(0).toUpperCase() + c.column.slice(1);
+      // the column's own name, quoted (people know their columns by it; changing its case would hide it)
+      const name = `“${c.column}”`;
       const what = c.value === null ? `${name} is empty` : `${name} is ${shortValue(c.value)}`;
-      if (opts.task === 'regression') return `${what}: ${up ? 'raises' : 'lowers'} the predicted ${opts.target} by about ${formatAmount(Math.abs(c.contribution))}`;
-      return `${what}: ${up ? 'raises' : 'lowers'} the chance of ${opts.className}`;
+      if (opts.task === 'regression') return `${what}: raises the predicted “${opts.target}” by about ${formatAmount(Math.abs(c.contribution))}`.replace('raises', up ? 'raises' : 'lowers');
+      return `${what}: ${up ? 'raises' : 'lowers'} the chance of “${opts.className}”`;
     });
 }
 
