@@ -10,6 +10,7 @@ const BENCHES: Record<string, Bench> = {
   quality: { summary: 'train --time-budget 60 on every shared dataset vs the library baselines', run: lazy(() => import('./quality.ts'), 'benchQuality') },
   conformal: { summary: 'conformal coverage on every dataset\'s test rows; time to evaluate adult_income', run: lazy(() => import('./conformal.ts'), 'benchConformal') },
   explain: { summary: 'explanations on adult_income: one row, permutation importance, TreeSHAP additivity, sampling error', run: lazy(() => import('./explain.ts'), 'benchExplain') },
+  evaluation: { summary: 'time to understand a real run\'s model on adult_income: the part shown at the run\'s end, the whole, one row', run: lazy(() => import('./evaluation.ts'), 'benchEvaluation') },
   parallel: { summary: 'AutoML trial throughput with 2 worker threads vs 1', run: lazy(() => import('./quality.ts'), 'benchParallel') },
 };
 
