@@ -189,6 +189,16 @@ const mlpMeta = withOptional(
   },
   ['family', 'formatVersion', 'taskInfo', 'features', 'arch', 'prep', 'targetFolded', 'info'],
 );
+/** One weight of weights.bin: float32, or 8 bits with tfjs's uint8 quantisation (value = code * scale + min). */
+const weightSpec = withOptional(
+  {
+    name: str(200),
+    shape: arr(int(0, 1 << 26), 4),
+    dtype: { const: 'float32' },
+    quantization: obj({ dtype: { const: 'uint8' }, min: num, scale: { type: 'number', exclusiveMinimum: 0 } }),
+  },
+  ['name', 'shape', 'dtype'],
+);
 /** A TensorFlow.js Layers model.json as export.ts writes it (layer classes allow-listed). */
 export const LAYERS_MODEL_SCHEMA: S = withOptional(
   {
@@ -204,7 +214,7 @@ export const LAYERS_MODEL_SCHEMA: S = withOptional(
     format: { const: 'layers-model' },
     generatedBy: str(100),
     convertedBy: { type: ['string', 'null'], maxLength: 100 },
-    weightsManifest: arr(obj({ paths: arr(str(100), 1), weights: arr(obj({ name: str(200), shape: arr(int(0, 1 << 26), 4), dtype: { const: 'float32' } }), 10_000) }), 1),
+    weightsManifest: arr(obj({ paths: arr(str(100), 1), weights: arr(weightSpec, 10_000) }), 1),
     userDefinedMetadata: obj({ augur: mlpMeta }),
   },
   ['modelTopology', 'format', 'weightsManifest', 'userDefinedMetadata'],
