@@ -9,7 +9,7 @@ import { type TableSchema, tableSchemaFromJSON } from '../data/schema.ts';
 import { metricsForTask } from '../evaluate/metrics.ts';
 import type { TaskInfo } from '../models/types.ts';
 import type { ArrayEntry } from './arrays.ts';
-import type { DataFingerprint, ModelBundle, ModelMetrics, ModelSettings, PostprocessSlot, SlotObject } from './bundle.ts';
+import type { DataFingerprint, ModelBundle, ModelMetrics, ModelSettings, PostprocessSlot, SlotObject, SmallVersionSlot } from './bundle.ts';
 import { damaged, newerFormat } from './errors.ts';
 import { MAX_JSON_DEPTH, MAX_MANIFEST_BYTES } from './limits.ts';
 import { isSafePackagePath } from './paths.ts';
@@ -48,6 +48,7 @@ export interface Manifest {
   reference?: SlotObject;
   evaluation?: SlotObject;
   run?: SlotObject;
+  smallVersion?: SmallVersionSlot;
 }
 
 /** JSON without undefined fields (and a copy, so a bundle's objects are never shared with a manifest). */
@@ -90,6 +91,7 @@ export function buildManifest(
   if (b.reference) m.reference = plain(b.reference);
   if (b.evaluation) m.evaluation = plain(b.evaluation);
   if (b.run) m.run = plain(b.run);
+  if (b.smallVersion) m.smallVersion = plain(b.smallVersion);
   return m;
 }
 
