@@ -58,7 +58,7 @@ describe('shrink on the command line', () => {
     let bytes = 0;
     const walk = (d: string) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) e.isDirectory() ? walk(path.join(d, e.name)) : (bytes += fs.statSync(path.join(d, e.name)).size); };
     walk(out);
-    expect(Math.abs(bytes - j.after.bytes)).toBeLessThanOrEqual(16);
+    expect(bytes).toBe(j.after.bytes);
     back.fitted.dispose?.();
   }, 60_000);
 

@@ -5,15 +5,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ModelBundle } from '../../electron/engine/deploy/bundle.ts';
+import { PackageDamagedError } from '../../electron/engine/deploy/errors.ts';
 import { loadPackage, savePackage } from '../../electron/engine/deploy/package.ts';
 import { scoreTable } from '../../electron/engine/deploy/scoring.ts';
-import { lossPoints, shrinkModel, studentLadder, type ShrinkOptions, type StudentSpec } from '../../electron/engine/deploy/shrink/index.ts';
+import { lossPoints, pointsWords, shrinkModel, studentLadder, type ShrinkOptions, type StudentSpec } from '../../electron/engine/deploy/shrink/index.ts';
 import { splitRows } from '../../electron/engine/deploy/shrink/split.ts';
 import { softLabelled } from '../../electron/engine/deploy/shrink/students.ts';
 import { CancelledError } from '../../electron/engine/util/errors.ts';
 import { EnsembleFitted } from '../../electron/engine/models/composite/ensemble.ts';
 import { familyByName } from '../../electron/engine/models/registry.ts';
-import { bundleOf, mixedTable, prepared, tempDir } from './helpers.ts';
+import { bundleOf, edit, mixedTable, prepared, readFolder, tempDir, writeFolder } from './helpers.ts';
 
 const dir = tempDir('augur-shrink-');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -63,12 +64,22 @@ describe('distillation and its bound', () => {
     const back = await loadPackage(out);
     expect(back.smallVersion).toMatchObject({ kind: 'distilled', metric: 'roc_auc', maxLossPoints: 3, rows: r.rows.measured });
     expect(back.smallVersion!.lossPoints).toBeCloseTo(kept.lossPoints, 9);
+    expect(back.smallVersion!.latencyUsAfter).toBe(kept.latencyUs);
+    expect(back.smallVersion!.latencyUsBefore).toBe(r.candidates[0].latencyUs);
+    expect(kept.latencyUs).toBeGreaterThan(0);
     expect(back.arrays).toBeUndefined(); // the original's out-of-fold evidence describes another model
     expect(Array.from(scoreTable(back, labelled).raw)).toEqual(Array.from(scoreTable(r.bundles[r.chosen], labelled).raw));
     const card = fs.readFileSync(path.join(out, 'README.md'), 'utf8');
     expect(card).toContain('This is a small, fast version of a model');
     expect(card).toContain('gradient-boosted trees (3 versions trained on different rows, averaged)');
     expect(card).toMatch(/held-out rows that neither model learned from, its ROC AUC is \d+% against \d+% for the original/);
+    // the note is read strictly, as every part of a package
+    for (const bad of [{ kind: 'huge' }, { rows: -1 }, { extra: 1 }, { metric: 'speed' }]) {
+      const files = edit(readFolder(out), 'manifest.json', (m) => ({ ...m, smallVersion: { ...m.smallVersion, ...bad } }));
+      const err = await loadPackage(writeFolder(path.join(dir, 'bad-note'), files)).then(() => undefined, (e: PackageDamagedError) => e);
+      expect(err?.message, JSON.stringify(bad)).toBe('This file is damaged or was not made by Augur.');
+      expect(err?.detail, JSON.stringify(bad)).toMatch(/smallVersion/);
+    }
     back.fitted.dispose?.();
     r.dispose();
   });
@@ -136,5 +147,8 @@ describe('the parts', () => {
     expect(lossPoints('accuracy', 0.8, 0.81)).toBeCloseTo(-1, 9);
     expect(lossPoints('rmse', 100, 100.5)).toBeCloseTo(0.5, 9);
     expect(lossPoints('log_loss', 0.2, 0.21)).toBeCloseTo(5, 9);
+    expect(pointsWords('roc_auc', 0.5)).toBe('0.5 points');
+    expect(pointsWords('roc_auc', 1)).toBe('1.0 point');
+    expect(pointsWords('rmse', -0.0004)).toBe('0.00% more error');
   });
 });

@@ -90,6 +90,7 @@ export function lossPoints(metric: MetricName, before: number, after: number): n
 
 /** "0.5 points" / "0.5% more error": how the bound reads for this metric. */
 export function pointsWords(metric: MetricName, points: number): string {
-  const v = Math.abs(points) < 0.05 ? points.toFixed(2) : points.toFixed(1);
+  const p = Math.abs(points) < 0.005 ? 0 : points; // no "-0.00"
+  const v = Math.abs(p) < 0.05 ? p.toFixed(2) : p.toFixed(1);
   return metricSpec(metric).percent ? `${v} point${v === '1.0' ? '' : 's'}` : `${v}% more error`;
 }
