@@ -10,8 +10,8 @@ const BENCHES: Record<string, Bench> = {
   quality: { summary: 'train --time-budget 60 on every shared dataset vs the library baselines', run: lazy(() => import('./quality.ts'), 'benchQuality') },
   conformal: { summary: 'conformal coverage on every dataset\'s test rows; time to evaluate adult_income', run: lazy(() => import('./conformal.ts'), 'benchConformal') },
   explain: { summary: 'explanations on adult_income: one row, permutation importance, TreeSHAP additivity, sampling error', run: lazy(() => import('./explain.ts'), 'benchExplain') },
-  shrink: { summary: 'the small version (quantised, distilled): size, one-row latency and accuracy cost on three datasets\' test rows', run: lazy(() => import('./shrink.ts'), 'benchShrink') },
   parallel: { summary: 'AutoML trial throughput with 2 worker threads vs 1', run: lazy(() => import('./quality.ts'), 'benchParallel') },
+  shrink: { summary: 'the small version (quantised, distilled): size, one-row latency and accuracy cost on three datasets\' test rows', run: lazy(() => import('./shrink.ts'), 'benchShrink') },
 };
 
 /** Load a bench module only when it is asked for (some pull in tfjs or spawn peers). */
