@@ -12,6 +12,7 @@ const BENCHES: Record<string, Bench> = {
   explain: { summary: 'explanations on adult_income: one row, permutation importance, TreeSHAP additivity, sampling error', run: lazy(() => import('./explain.ts'), 'benchExplain') },
   evaluation: { summary: 'time to understand a real run\'s model on adult_income: the part shown at the run\'s end, the whole, one row', run: lazy(() => import('./evaluation.ts'), 'benchEvaluation') },
   parallel: { summary: 'AutoML trial throughput with 2 worker threads vs 1', run: lazy(() => import('./quality.ts'), 'benchParallel') },
+  shrink: { summary: 'the small version (quantised, distilled): size, one-row latency and accuracy cost on three datasets\' test rows', run: lazy(() => import('./shrink.ts'), 'benchShrink') },
 };
 
 /** Load a bench module only when it is asked for (some pull in tfjs or spawn peers). */

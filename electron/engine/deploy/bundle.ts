@@ -53,6 +53,36 @@ export interface PostprocessSlot {
   conformal?: SlotObject;
 }
 
+/**
+ * Set on a small version (deploy/shrink): what it was made from and what it costs, measured on held-out
+ * rows of the labelled file when it was made. The model card says it in words.
+ */
+export interface SmallVersionSlot {
+  formatVersion: 1;
+  kind: 'quantised' | 'distilled';
+  /** The original model in words (its description) and when it was made. */
+  of: string;
+  ofCreated?: string;
+  /** Distilled: the student in words ("100 trees"). */
+  student?: string;
+  metric: MetricName;
+  /** The metric of the original and of this version on the same held-out rows, and the loss in points. */
+  before: number;
+  after: number;
+  lossPoints: number;
+  maxLossPoints: number;
+  /** Held-out rows measured on; rows of the file learned from, and synthetic rows added to them. */
+  rows: number;
+  learnedRows: number;
+  syntheticRows: number;
+  /** The model's files (not the manifest or card), before and after. */
+  modelBytesBefore: number;
+  modelBytesAfter: number;
+  /** Median time of one row through scoreTable on the computer that made it. */
+  latencyUsBefore: number;
+  latencyUsAfter: number;
+}
+
 export interface ModelBundle {
   encoder: FeatureEncoder;
   fitted: Fitted;
@@ -67,6 +97,7 @@ export interface ModelBundle {
   reference?: SlotObject;
   evaluation?: SlotObject;
   run?: SlotObject;
+  smallVersion?: SmallVersionSlot;
   /**
    * Evidence kept with the model (arrays.bin). The run fills `oof.pred` (out-of-fold predictions, the
    * predict layout), `oof.y` (outcomes) and `oof.rows` (their rows in the training table).

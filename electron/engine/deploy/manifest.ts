@@ -12,7 +12,7 @@ import { calibratorFromJSON } from '../models/composite/calibrators.ts';
 import { runRecordFromJSON } from '../search/record.ts';
 import type { TaskInfo } from '../models/types.ts';
 import type { ArrayEntry } from './arrays.ts';
-import type { DataFingerprint, ModelBundle, ModelMetrics, ModelSettings, PostprocessSlot, SlotObject } from './bundle.ts';
+import type { DataFingerprint, ModelBundle, ModelMetrics, ModelSettings, PostprocessSlot, SlotObject, SmallVersionSlot } from './bundle.ts';
 import { damaged, newerFormat } from './errors.ts';
 import { MAX_JSON_DEPTH, MAX_MANIFEST_BYTES } from './limits.ts';
 import { isSafePackagePath } from './paths.ts';
@@ -51,6 +51,7 @@ export interface Manifest {
   reference?: SlotObject;
   evaluation?: SlotObject;
   run?: SlotObject;
+  smallVersion?: SmallVersionSlot;
 }
 
 /** JSON without undefined fields (and a copy, so a bundle's objects are never shared with a manifest). */
@@ -93,6 +94,7 @@ export function buildManifest(
   if (b.reference) m.reference = plain(b.reference);
   if (b.evaluation) m.evaluation = plain(b.evaluation);
   if (b.run) m.run = plain(b.run);
+  if (b.smallVersion) m.smallVersion = plain(b.smallVersion);
   return m;
 }
 

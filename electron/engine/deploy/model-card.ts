@@ -1,6 +1,7 @@
 // README.md of a model package: a model card in plain words for whoever opens the folder (what it
 // predicts, from which columns, how good, where weak, made when and how). Written from the manifest,
 // never read back (editing it does not damage the package).
+import { metricSpec } from '../../../shared/metrics.ts';
 import { metricInfo, type MetricName } from '../evaluate/metrics.ts';
 import { EnsembleFitted } from '../models/composite/ensemble.ts';
 import type { Fitted } from '../models/types.ts';
@@ -68,6 +69,7 @@ export function modelCard(m: Manifest): string {
     `Augur tried several kinds of models and kept ${esc(m.model.description)}.`,
     `The target "${esc(t.name)}" is a ${m.taskInfo.task === 'regression' ? 'number' : m.taskInfo.task === 'binary' ? 'yes/no kind of answer' : 'choice between several answers'}; scores were measured with ${metricInfo(m.metrics.metric).label} as the main score.`,
     '',
+    ...smallVersionLines(m),
     '## Files',
     '',
     '- `manifest.json`: what the model is, its columns and how each is read, its scores (read by Augur).',
@@ -76,4 +78,29 @@ export function modelCard(m: Manifest): string {
     '',
   ];
   return lines.join('\n');
+}
+
+const kb = (b: number) => (b >= 1 << 20 ? `${(b / (1 << 20)).toFixed(1)} MB` : `${Math.max(1, Math.round(b / 1024))} KB`);
+const times = (a: number, b: number) => (b > 0 && a / b >= 1.05 ? `${a / b >= 10 ? Math.round(a / b) : (a / b).toFixed(1)} times` : '');
+
+/** The card's section on a small version: made from what, how, and what it costs (deploy/shrink). */
+function smallVersionLines(m: Manifest): string[] {
+  const v = m.smallVersion;
+  if (!v) return [];
+  const label = metricInfo(v.metric).label;
+  const how = v.kind === 'quantised'
+    ? 'the same model with its numbers stored more compactly (network weights in 8 bits, tree values to 7 digits)'
+    : `${esc(v.student ?? 'a smaller model')} trained to give the original's answers (on ${v.learnedRows.toLocaleString('en-US')} rows of the file it was checked with${v.syntheticRows ? ` and ${v.syntheticRows.toLocaleString('en-US')} rows made like them` : ''})`;
+  const loss = v.lossPoints <= 0 ? 'no less accurate' : `${metricSpec(v.metric).percent ? `${v.lossPoints.toFixed(1)} points` : `${v.lossPoints.toFixed(1)}% more error`} less accurate`;
+  const smaller = times(v.modelBytesBefore, v.modelBytesAfter);
+  const faster = times(v.latencyUsBefore, v.latencyUsAfter);
+  return [
+    '## A small version',
+    '',
+    `This is a small, fast version of a model${v.ofCreated ? ` made on ${esc(v.ofCreated.slice(0, 10))}` : ''}, ${esc(v.of)}.`,
+    `It is ${how}.`,
+    `On ${v.rows.toLocaleString('en-US')} held-out rows that neither model learned from, its ${label} is ${formatScore(v.metric, v.after)} against ${formatScore(v.metric, v.before)} for the original: ${loss} (the limit asked for was ${v.maxLossPoints} ${metricSpec(v.metric).percent ? 'points' : '% more error'}).`,
+    `Its model files take ${kb(v.modelBytesAfter)} instead of ${kb(v.modelBytesBefore)}${smaller ? ` (${smaller} smaller)` : ''}, and it answers for one row in ${Math.round(v.latencyUsAfter)} µs instead of ${Math.round(v.latencyUsBefore)} µs${faster ? ` (${faster} faster)` : ''} on the computer that made it.`,
+    '',
+  ];
 }

@@ -415,6 +415,7 @@ function copySlots(m: Manifest, b: ModelBundle): void {
   if (m.reference) b.reference = m.reference;
   if (m.evaluation) b.evaluation = m.evaluation;
   if (m.run) b.run = m.run;
+  if (m.smallVersion) b.smallVersion = m.smallVersion;
 }
 
 /**

@@ -92,6 +92,31 @@ const encoder = obj({
   target: { anyOf: [{ type: 'null' }, withOptional({ name: str(), task: { enum: TASKS }, classes }, ['name', 'task'])] },
 });
 
+/** deploy/shrink's note on a small version (bundle.ts SmallVersionSlot). */
+const nonNegative: S = { type: 'number', minimum: 0 };
+const SMALL_VERSION_SCHEMA: S = withOptional(
+  {
+    formatVersion: { const: 1 },
+    kind: { enum: ['quantised', 'distilled'] },
+    of: str(2000),
+    ofCreated: str(40),
+    student: str(200),
+    metric: { enum: METRICS },
+    before: num,
+    after: num,
+    lossPoints: num,
+    maxLossPoints: nonNegative,
+    rows: int(0, 1e12),
+    learnedRows: int(0, 1e12),
+    syntheticRows: int(0, 1e12),
+    modelBytesBefore: int(0, 2 ** 42),
+    modelBytesAfter: int(0, 2 ** 42),
+    latencyUsBefore: nonNegative,
+    latencyUsAfter: nonNegative,
+  },
+  ['formatVersion', 'kind', 'of', 'metric', 'before', 'after', 'lossPoints', 'maxLossPoints', 'rows', 'learnedRows', 'syntheticRows', 'modelBytesBefore', 'modelBytesAfter', 'latencyUsBefore', 'latencyUsAfter'],
+);
+
 export const MANIFEST_SCHEMA: S = withOptional(
   {
     format: { const: 'augur-model' },
@@ -115,6 +140,7 @@ export const MANIFEST_SCHEMA: S = withOptional(
     reference: SLOT_SCHEMAS.reference,
     evaluation: SLOT_SCHEMAS.evaluation,
     run: SLOT_SCHEMAS.run,
+    smallVersion: SMALL_VERSION_SCHEMA,
   },
   ['format', 'formatVersion', 'appVersion', 'created', 'taskInfo', 'target', 'schema', 'settings', 'encoder', 'model', 'metrics', 'fingerprint', 'files', 'arrays'],
 );
@@ -189,6 +215,16 @@ const mlpMeta = withOptional(
   },
   ['family', 'formatVersion', 'taskInfo', 'features', 'arch', 'prep', 'targetFolded', 'info'],
 );
+/** One weight of weights.bin: float32, or 8 bits with tfjs's uint8 quantisation (value = code * scale + min). */
+const weightSpec = withOptional(
+  {
+    name: str(200),
+    shape: arr(int(0, 1 << 26), 4),
+    dtype: { const: 'float32' },
+    quantization: obj({ dtype: { const: 'uint8' }, min: num, scale: { type: 'number', exclusiveMinimum: 0 } }),
+  },
+  ['name', 'shape', 'dtype'],
+);
 /** A TensorFlow.js Layers model.json as export.ts writes it (layer classes allow-listed). */
 export const LAYERS_MODEL_SCHEMA: S = withOptional(
   {
@@ -204,7 +240,7 @@ export const LAYERS_MODEL_SCHEMA: S = withOptional(
     format: { const: 'layers-model' },
     generatedBy: str(100),
     convertedBy: { type: ['string', 'null'], maxLength: 100 },
-    weightsManifest: arr(obj({ paths: arr(str(100), 1), weights: arr(obj({ name: str(200), shape: arr(int(0, 1 << 26), 4), dtype: { const: 'float32' } }), 10_000) }), 1),
+    weightsManifest: arr(obj({ paths: arr(str(100), 1), weights: arr(weightSpec, 10_000) }), 1),
     userDefinedMetadata: obj({ augur: mlpMeta }),
   },
   ['modelTopology', 'format', 'weightsManifest', 'userDefinedMetadata'],

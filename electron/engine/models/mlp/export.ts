@@ -3,6 +3,7 @@ import { loadTf } from '../../tf/backend.ts';
 import type { MlpFitted } from './fitted.ts';
 import { BN_EPSILON, BN_MOMENTUM, groupWeights } from './arch.ts';
 import { MLP_FORMAT_VERSION } from './model.ts';
+import { exactUint8 } from './quantize.ts';
 
 // The same network as standard tfjs layers (Embedding, Flatten, Concatenate, Dense, BatchNormalization,
 // Activation, Dropout), so plain TensorFlow.js can load it with tf.loadLayersModel. Inputs are the
@@ -11,7 +12,9 @@ import { MLP_FORMAT_VERSION } from './model.ts';
 // the value in target units (regression: the target scaling is folded into the last layer), unless
 // `foldTarget: false` (the model package: its weights stay exactly the trained float32 values, and
 // `userDefinedMetadata.augur.target` says how to scale). Layers carry fixed names (`dense_0`, `output`...)
-// so a reader can match every weight by name (layers-model.ts).
+// so a reader can match every weight by name (layers-model.ts). A network whose every weight lies on its
+// 8-bit grid (quantize.ts: what the small version keeps) is written with tfjs's uint8 quantisation in
+// the weights manifest, one byte per weight; plain tf.loadLayersModel reads it back to the same values.
 
 export interface TfjsArtifacts {
   /** Content of a standard model.json whose weightsManifest points at "weights.bin". */
@@ -106,7 +109,12 @@ export async function toTfjsArtifacts(fitted: MlpFitted, opts: TfjsExportOptions
       }),
     );
     const art = captured!;
-    const weightData = tf.io.CompositeArrayBuffer.join(art.weightData);
+    let weightData = tf.io.CompositeArrayBuffer.join(art.weightData);
+    const packed = packUint8(art.weightSpecs ?? [], weightData);
+    if (packed) {
+      art.weightSpecs = packed.specs;
+      weightData = packed.data;
+    }
     const modelJson: Record<string, unknown> = {
       modelTopology: art.modelTopology,
       format: art.format,
@@ -119,4 +127,29 @@ export async function toTfjsArtifacts(fitted: MlpFitted, opts: TfjsExportOptions
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * The weights in 8 bits when every one already lies exactly on its 8-bit grid (nothing is lost), else
+ * undefined (the float32 bytes stay). tfjs lists the weights in the order of their bytes.
+ */
+function packUint8(specs: io.WeightsManifestEntry[], data: ArrayBuffer): { specs: io.WeightsManifestEntry[]; data: ArrayBuffer } | undefined {
+  if (specs.length === 0) return undefined;
+  const parts: { spec: io.WeightsManifestEntry; codes: Uint8Array }[] = [];
+  let offset = 0;
+  for (const spec of specs) {
+    if (spec.dtype !== 'float32' || spec.quantization) return undefined;
+    const size = spec.shape.reduce((x, y) => x * y, 1);
+    const exact = exactUint8(new Float32Array(data.slice(offset, offset + size * 4)));
+    if (!exact) return undefined;
+    offset += size * 4;
+    parts.push({ spec: { ...spec, quantization: { dtype: 'uint8', min: exact.q.min, scale: exact.q.scale } }, codes: exact.codes });
+  }
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.codes.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p.codes, o);
+    o += p.codes.length;
+  }
+  return { specs: parts.map((p) => p.spec), data: out.buffer };
 }

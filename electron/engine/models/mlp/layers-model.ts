@@ -2,12 +2,15 @@ import { UserError } from '../../util/errors.ts';
 import type { FittedJSON } from '../types.ts';
 import { type Architecture, weightShapes } from './arch.ts';
 import type { MlpFittedJSON } from './model.ts';
+import { dequantizeUint8 } from './quantize.ts';
 
 // Reads a network back from the standard TensorFlow.js Layers files the model package keeps
 // (model.json + weights.bin, written by export.ts with foldTarget: false). Pure: no tfjs. The files
 // are untrusted: the layers must be exactly the ones export.ts writes for the saved architecture (by
 // name, class, key settings and wiring), and every weight spec must match the architecture's shapes
-// and the byte count of weights.bin before anything is allocated.
+// and the byte count of weights.bin before anything is allocated. A weight may be stored in 8 bits
+// (tfjs's `quantization: { dtype: 'uint8', min, scale }`, see quantize.ts): one byte per value,
+// dequantised here to the float32 values tfjs would load; any other quantisation is refused.
 
 export const LAYER_CLASSES = ['InputLayer', 'Embedding', 'Flatten', 'Concatenate', 'Dense', 'BatchNormalization', 'Activation', 'Dropout'] as const;
 
@@ -134,21 +137,35 @@ export function mlpJSONFromLayersModel(modelJson: unknown, weightsBin: Uint8Arra
   const names = weightNames(a);
   const specs = manifest[0].weights as { name?: unknown; shape?: unknown; dtype?: unknown; quantization?: unknown }[];
   if (specs.length !== names.length) damaged('weight count');
-  const where = new Map<string, { offset: number; size: number }>();
+  const where = new Map<string, { offset: number; size: number; q?: { min: number; scale: number } }>();
   let offset = 0;
   for (const s of specs) {
     const i = typeof s?.name === 'string' ? names.indexOf(s.name) : -1;
-    if (i < 0 || where.has(s.name as string) || s.dtype !== 'float32' || s.quantization !== undefined || !same(s.shape, shapes[i])) damaged('weight spec');
+    if (i < 0 || where.has(s.name as string) || s.dtype !== 'float32' || !same(s.shape, shapes[i])) damaged('weight spec');
+    const q = s.quantization === undefined ? undefined : uint8Spec(s.quantization);
     const size = shapes[i].reduce((x, y) => x * y, 1);
-    where.set(s.name as string, { offset, size });
-    offset += size * 4;
+    where.set(s.name as string, { offset, size, q });
+    offset += size * (q ? 1 : 4);
   }
   if (offset !== weightsBin.byteLength) damaged('weights.bin size');
   const weights = names.map((name, i) => {
-    const { offset: o, size } = where.get(name)!;
+    const { offset: o, size, q } = where.get(name)!;
+    if (q) return { shape: shapes[i].slice(), values: dequantizeUint8(weightsBin.subarray(o, o + size), q) };
     const values = new Float32Array(size);
     new Uint8Array(values.buffer).set(weightsBin.subarray(o, o + size * 4));
     return { shape: shapes[i].slice(), values };
   });
   return { ...meta, family: 'mlp', formatVersion: meta.formatVersion as number, weights } as unknown as MlpFittedJSON;
+}
+
+/** An 8-bit quantisation block: exactly { dtype: 'uint8', min, scale } with finite numbers and a positive step. */
+function uint8Spec(q: unknown): { min: number; scale: number } {
+  const o = q as Record<string, unknown>;
+  if (!o || typeof o !== 'object' || Array.isArray(o) || o.dtype !== 'uint8') damaged('weight quantisation');
+  if (Object.keys(o).some((k) => k !== 'dtype' && k !== 'min' && k !== 'scale')) damaged('weight quantisation');
+  const { min, scale } = o;
+  if (typeof min !== 'number' || typeof scale !== 'number' || !Number.isFinite(min) || !Number.isFinite(scale) || !(scale > 0)) damaged('weight quantisation');
+  // the largest value it can give must stay a finite float32 (the network's checks then bound the rest)
+  if (!(Math.abs(min) + 255 * scale < 3.4e38)) damaged('weight quantisation');
+  return { min, scale };
 }
