@@ -9,6 +9,7 @@ const BENCHES: Record<string, Bench> = {
   mlp: { summary: 'neural-network training rows/s and predict latency vs PyTorch (1 thread)', run: lazy(() => import('./mlp.ts'), 'benchMlp') },
   quality: { summary: 'train --time-budget 60 on every shared dataset vs the library baselines', run: lazy(() => import('./quality.ts'), 'benchQuality') },
   parallel: { summary: 'AutoML trial throughput with 2 worker threads vs 1', run: lazy(() => import('./quality.ts'), 'benchParallel') },
+  drift: { summary: 'monitoring: alarm rate on unchanged files, shifted samples, CBPE/DLE interval coverage, sizes, speed', run: lazy(() => import('./drift.ts'), 'benchDrift') },
 };
 
 /** Load a bench module only when it is asked for (some pull in tfjs or spawn peers). */

@@ -1,7 +1,7 @@
 // The drift report: Evidently's test choice, the multiple-testing guard, missing values, new categories,
 // out-of-range values, importance weighting, the CLI shape, cancelling, and the done-when checks on a
 // real dataset (unchanged samples stay quiet; customers over 50 alarm and name age).
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { driftReport } from '../../electron/engine/monitor/drift.ts';
 import { buildReference, referenceToJSON } from '../../electron/engine/monitor/reference.ts';
 import { referenceFromJSON } from '../../electron/engine/monitor/reference-json.ts';
@@ -77,6 +77,18 @@ describe('what else the report says', () => {
     expect(r.new_columns).toEqual(['discount']);
   });
 
+  it('reads another file\'s words for yes/no and other spellings of a level as the same value', async () => {
+    const ref = customers(2000, 16);
+    const cur = customers(500, 17);
+    cur.columns[3] = { ...(cur.columns[3] as object), labels: ['false', 'true'] } as Table['columns'][number];
+    const plan = cur.columns[2] as { dictionary: string[] };
+    plan.dictionary = plan.dictionary.map((d) => ` ${d.toUpperCase()}`);
+    const r = await driftReport(ref, cur, quick);
+    expect(r.n_drifted).toBe(0);
+    expect(r.columns.find((c) => c.name === 'member')!.new_values!.rows).toBe(0);
+    expect(r.columns.find((c) => c.name === 'plan')!.new_values!.rows).toBe(0);
+  });
+
   it('weighs drift by importance: one important column moving is most of the file', async () => {
     const importance = new Map([['amount', 8], ['visits', 1], ['plan', 1], ['member', 0], ['note', 0]]);
     const r = await driftReport(customers(3000, 8), customers(800, 9, { amount: 15, plan: 0, missing: 0 }), { ...quick, importance });
@@ -130,9 +142,14 @@ describe('what else the report says', () => {
   });
 });
 
-describe('on adult_income (done-when, quick part; 100 samples in `npm run bench -- drift`)', async () => {
-  const { train, test } = await datasetSplit('adult_income', ['NA']);
-  const all = { nRows: train.nRows + test.nRows, columns: train.columns.map((c, k) => concat(c, test.columns[k])) } as Table;
+describe('on adult_income (done-when, quick part; 100 samples in `npm run bench -- drift`)', () => {
+  let train: Table;
+  let test: Table;
+  let all: Table;
+  beforeAll(async () => {
+    ({ train, test } = await datasetSplit('adult_income', ['NA']));
+    all = { nRows: train.nRows + test.nRows, columns: train.columns.map((c, k) => concat(c, test.columns[k])) };
+  });
 
   it('unchanged samples: no dataset alarm in 20 fresh splits, columns flagged in at most 2', async () => {
     let alarms = 0;

@@ -149,3 +149,20 @@ describe('estimatePerformance', () => {
     for (const b of broken) expect(() => performanceReferenceFromJSON(typeof b === 'string' ? b : JSON.parse(JSON.stringify(b)))).toThrow(/damaged/);
   });
 });
+
+describe('estimatePerformance, cancelling', () => {
+  it('stops when cancelled and reports progress', async () => {
+    const ref = await buildPerformanceReference({ task: BINARY, ...synthetic(1000, 7) });
+    const ctl = new AbortController();
+    const seen: number[] = [];
+    const run = estimatePerformance(ref, { pred: synthetic(2000, 8).pred }, {
+      signal: ctl.signal,
+      onProgress: (f) => {
+        seen.push(f);
+        if (f >= 0.4) ctl.abort();
+      },
+    });
+    await expect(run).rejects.toThrow(/Stopped/);
+    expect(seen.length).toBeGreaterThan(1);
+  });
+});

@@ -13,6 +13,7 @@ import type { MetricName } from '../evaluate/metrics.ts';
 import { computeMetric } from '../evaluate/metrics.ts';
 import type { TaskInfo } from '../models/types.ts';
 import { mulberry32, gaussian } from '../util/random.ts';
+import { throwIfAborted } from '../util/errors.ts';
 import { locate, type Isotonic } from './calibrate.ts';
 
 export const CBPE_METRICS: MetricName[] = ['roc_auc', 'accuracy', 'f1_macro', 'log_loss'];
@@ -97,7 +98,14 @@ export interface Simulation {
  * redrawn within its uncertainty (a block of w reference rows at probability v has sd √(v(1−v)/w)),
  * and the metric is computed on the model's outputs as the real one would be.
  */
-export function simulateMetrics(task: TaskInfo, raw: Float64Array, calibrators: Isotonic[], sims: number, seed: number): Simulation {
+export function simulateMetrics(
+  task: TaskInfo,
+  raw: Float64Array,
+  calibrators: Isotonic[],
+  sims: number,
+  seed: number,
+  opts: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
+): Simulation {
   const k = task.task === 'multiclass' ? task.nClasses : 2;
   const n = task.task === 'multiclass' ? raw.length / k : raw.length;
   const nCal = calibrators.length;
@@ -118,6 +126,10 @@ export function simulateMetrics(task: TaskInfo, raw: Float64Array, calibrators: 
   const values: Record<string, number[]> = {};
   const ranks = aucRanks(task, raw, n, k);
   for (let s = 0; s < sims; s++) {
+    if (s % 20 === 0) {
+      throwIfAborted(opts.signal);
+      opts.onProgress?.(s / sims);
+    }
     const p = new Float64Array(nCal * n);
     for (let c = 0; c < nCal; c++) {
       const cal = calibrators[c];
@@ -134,7 +146,7 @@ export function simulateMetrics(task: TaskInfo, raw: Float64Array, calibrators: 
       }
     }
     drawOutcomes(task, p, n, k, rnd, y);
-    for (const m of CBPE_METRICS) (values[m] ??= []).push(m === 'roc_auc' ? rankAuc(task, ranks, y, n, k) : computeMetric(m, task, y, raw));
+    for (const m of CBPE_METRICS) (values[m] ??= []).push(m === 'roc_auc' ? rankAuc(task, ranks, y, n) : computeMetric(m, task, y, raw));
   }
   const sd = {} as Record<MetricName, number>;
   for (const m of CBPE_METRICS) sd[m] = stdDev(values[m].filter((v) => v === v));
@@ -191,7 +203,7 @@ function aucRanks(task: TaskInfo, raw: Float64Array, n: number, k: number): Floa
   });
 }
 
-function rankAuc(task: TaskInfo, ranks: Float64Array[], y: Float64Array, n: number, k: number): number {
+function rankAuc(task: TaskInfo, ranks: Float64Array[], y: Float64Array, n: number): number {
   let sum = 0;
   let count = 0;
   ranks.forEach((r, c) => {
@@ -210,7 +222,6 @@ function rankAuc(task: TaskInfo, ranks: Float64Array[], y: Float64Array, n: numb
       count++;
     }
   });
-  void k;
   return count ? sum / count : NaN;
 }
 

@@ -9,6 +9,7 @@
 import { isCoded, type Column } from '../data/table.ts';
 import { labelsOf, numericView, stringAt } from '../data/table-ops.ts';
 import { spellingKey } from '../data/spelling.ts';
+import { parseBoolean } from '../data/values.ts';
 import type { CategoricalStats, ColumnStats, FilledStats, NumericStats } from './reference.ts';
 import { value } from './format.ts';
 import { binCounts, presentSorted, quantileSorted } from './reference.ts';
@@ -191,8 +192,16 @@ export function levelBinner(rc: CategoricalStats): (s: string) => number {
     if (!byKey.has(spellingKey(l))) byKey.set(spellingKey(l), i);
   });
   const rest = knowsAllValues(rc) ? new Set((rc.rest ?? []).map(spellingKey)) : null;
+  // yes/no columns: another file's words for the same answer ("true" for "Yes") are the same level
+  const byTruth = new Map<number, number>();
+  if (rc.type === 'boolean') {
+    rc.levels.forEach((l, i) => {
+      const b = parseBoolean(l);
+      if (b === b && !byTruth.has(b)) byTruth.set(b, i);
+    });
+  }
   return (s) => {
-    const i = exact.get(s) ?? byKey.get(spellingKey(s));
+    const i = exact.get(s) ?? byKey.get(spellingKey(s)) ?? (byTruth.size ? byTruth.get(parseBoolean(s)) : undefined);
     if (i !== undefined) return i;
     // without the rest's names (a column with very many values) nothing can be called new
     return !rest || rest.has(spellingKey(s)) ? K : K + 1;

@@ -16,6 +16,7 @@ export {
   type PerformanceEstimate,
   type PerformanceInput,
   type EstimateInput,
+  type EstimateOptions,
   type MetricEstimate,
   type MetricCheck,
 } from './performance.ts';

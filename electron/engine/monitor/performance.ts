@@ -154,7 +154,15 @@ export interface EstimateInput {
   features?: Dataset;
 }
 
-export async function estimatePerformance(ref: PerformanceReference, input: EstimateInput, opts: { seed?: number; signal?: AbortSignal; simulations?: number } = {}): Promise<PerformanceEstimate> {
+export interface EstimateOptions {
+  seed?: number;
+  signal?: AbortSignal;
+  onProgress?: (fraction: number, message: string) => void;
+  /** Simulated outcome sets for the interval (default 200). */
+  simulations?: number;
+}
+
+export async function estimatePerformance(ref: PerformanceReference, input: EstimateInput, opts: EstimateOptions = {}): Promise<PerformanceEstimate> {
   const task: TaskInfo = { task: ref.task, nClasses: ref.nClasses };
   const k = task.task === 'multiclass' ? task.nClasses : 1;
   const n = input.pred.length / k;
@@ -177,7 +185,7 @@ export async function estimatePerformance(ref: PerformanceReference, input: Esti
   return out;
 }
 
-function classificationEstimate(ref: PerformanceReference, task: TaskInfo, raw: Float64Array, n: number, opts: { seed?: number; simulations?: number }): Partial<Record<MetricName, MetricEstimate>> {
+function classificationEstimate(ref: PerformanceReference, task: TaskInfo, raw: Float64Array, n: number, opts: EstimateOptions): Partial<Record<MetricName, MetricEstimate>> {
   const k = task.task === 'multiclass' ? task.nClasses : 1;
   const cal = new Float64Array(raw.length);
   if (k === 1) for (let i = 0; i < n; i++) cal[i] = applyIsotonic(ref.calibrators[0], raw[i]);
@@ -189,7 +197,10 @@ function classificationEstimate(ref: PerformanceReference, task: TaskInfo, raw: 
     }
   }
   const est = expectedMetrics(task, raw, cal);
-  const sim = simulateMetrics(task, raw, ref.calibrators, opts.simulations ?? SIMULATIONS, (opts.seed ?? 0) + 11);
+  const sim = simulateMetrics(task, raw, ref.calibrators, opts.simulations ?? SIMULATIONS, (opts.seed ?? 0) + 11, {
+    signal: opts.signal,
+    onProgress: (f) => opts.onProgress?.(f, 'Estimating how often the model is right'),
+  });
   const out: Partial<Record<MetricName, MetricEstimate>> = {};
   for (const m of ref.metrics) {
     if (!CBPE_METRICS.includes(m.name)) continue;
