@@ -126,6 +126,11 @@ describe('what else the report says', () => {
     expect(JSON.parse(JSON.stringify(cli))).toEqual(cli);
   });
 
+  it('refuses a file without rows in one sentence', async () => {
+    const empty = takeRows(customers(10, 18), []);
+    await expect(driftReport(customers(100, 18), empty, quick)).rejects.toThrow('The new file has no rows to compare with the training data.');
+  });
+
   it('stops when cancelled and reports progress', async () => {
     const ctl = new AbortController();
     const seen: number[] = [];

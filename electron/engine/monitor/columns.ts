@@ -11,7 +11,7 @@ import { labelsOf, numericView, stringAt } from '../data/table-ops.ts';
 import { spellingKey } from '../data/spelling.ts';
 import { parseBoolean } from '../data/values.ts';
 import type { CategoricalStats, ColumnStats, FilledStats, NumericStats } from './reference.ts';
-import { value } from './format.ts';
+import { value } from './plain-numbers.ts';
 import { binCounts, presentSorted, quantileSorted } from './reference.ts';
 import {
   chiSquareHomogeneity,

@@ -9,7 +9,7 @@
 // counts (decile bins or distinct values for numbers, values for categories): on a small new file a
 // distance of 0.1 can be chance alone.
 import type { Table } from '../data/table.ts';
-import { throwIfAborted } from '../util/errors.ts';
+import { UserError, throwIfAborted } from '../util/errors.ts';
 import { buildReference, type ReferenceOptions, type ReferenceStats } from './reference.ts';
 import { compareColumn, type ColumnComparison, type Share, type TestName } from './columns.ts';
 import { holm } from './stattests.ts';
@@ -83,6 +83,7 @@ export interface DriftReport {
 
 /** Compares a new file with the training data (its table, or the reference statistics a model saved). */
 export async function driftReport(reference: ReferenceStats | Table, newTable: Table, opts: DriftOptions = {}): Promise<DriftReport> {
+  if (newTable.nRows === 0) throw new UserError('no_rows', 'The new file has no rows to compare with the training data.', 'Check that it is the right file and that it has rows below its header.');
   const ref = 'kind' in reference ? reference : buildReference(reference, opts);
   const alpha = opts.alpha ?? ALPHA;
   const driftShare = opts.driftShare ?? DRIFT_SHARE;

@@ -6,7 +6,7 @@ import type { DriftReport } from './drift.ts';
 import type { PerformanceEstimate } from './performance.ts';
 import type { Light } from './words.ts';
 import { UserError } from '../util/errors.ts';
-import { list, number, percent } from './format.ts';
+import { list, number, percent } from './plain-numbers.ts';
 import { metricInfo } from '../evaluate/metrics.ts';
 
 /** What a project keeps of one monitored file (no charts, no per-column detail beyond the names). */

@@ -6,7 +6,7 @@ import type { ColumnDrift, DriftReport } from './drift.ts';
 import { UNSEEN_SHARE } from './drift.ts';
 import type { MultivariateResult } from './multivariate.ts';
 import type { MetricCheck, MetricEstimate, PerformanceEstimate } from './performance.ts';
-import { list, number, percent, plural, quoted, value } from './format.ts';
+import { list, number, percent, plural, quoted, value } from './plain-numbers.ts';
 
 export type Light = 'green' | 'amber' | 'red';
 
