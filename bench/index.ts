@@ -13,6 +13,7 @@ const BENCHES: Record<string, Bench> = {
   evaluation: { summary: 'time to understand a real run\'s model on adult_income: the part shown at the run\'s end, the whole, one row', run: lazy(() => import('./evaluation.ts'), 'benchEvaluation') },
   parallel: { summary: 'AutoML trial throughput with 2 worker threads vs 1', run: lazy(() => import('./quality.ts'), 'benchParallel') },
   shrink: { summary: 'the small version (quantised, distilled): size, one-row latency and accuracy cost on three datasets\' test rows', run: lazy(() => import('./shrink.ts'), 'benchShrink') },
+  drift: { summary: 'monitoring: alarm rate on unchanged files, shifted samples, CBPE/DLE interval coverage, sizes, speed', run: lazy(() => import('./drift.ts'), 'benchDrift') },
 };
 
 /** Load a bench module only when it is asked for (some pull in tfjs or spawn peers). */
