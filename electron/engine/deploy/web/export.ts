@@ -62,10 +62,24 @@ export interface WebExportResult {
 
 /** Writes the web export of `source` (a loaded bundle, or a package folder / .augur file) into `outDir`. */
 export async function exportWeb(source: ModelBundle | string, outDir: string, opts: WebExportOptions = {}): Promise<WebExportResult> {
-  const progress = opts.onProgress ?? (() => undefined);
-  const check = () => { if (opts.signal?.aborted) throw new CancelledError(); };
   const target = path.resolve(outDir);
   await assertReplaceable(target);
+  const made = await webExportFiles(source, opts);
+  opts.onProgress?.(0.6, 'Writing the files');
+  await writeFolder(target, made.files, opts.signal);
+  opts.onProgress?.(1, 'Done');
+  let bytes = 0;
+  for (const b of made.files.values()) bytes += b.byteLength;
+  return { out: target, files: [...made.files.keys()].sort(), bytes, fieldsFrom: made.fieldsFrom, reasons: made.reasons };
+}
+
+/**
+ * The export's files (path -> bytes) without writing them: for a download in browser mode (zip them),
+ * or any other place. Progress runs 0..0.6 here.
+ */
+export async function webExportFiles(source: ModelBundle | string, opts: WebExportOptions = {}): Promise<{ files: Map<string, Uint8Array> } & Pick<WebExportResult, 'fieldsFrom' | 'reasons'>> {
+  const progress = opts.onProgress ?? (() => undefined);
+  const check = () => { if (opts.signal?.aborted) throw new CancelledError(); };
   progress(0, 'Reading the model');
   const bundle = typeof source === 'string' ? await loadPackage(source, { loader: 'pure' }) : source;
   try {
@@ -78,13 +92,7 @@ export async function exportWeb(source: ModelBundle | string, outDir: string, op
     check();
     files.set('model-data.js', modelDataJs(data));
     files.set(WEB_MARKER, json({ format: MARKER_FORMAT, version: WEB_MODEL_VERSION, created: (opts.created ?? new Date()).toISOString(), files: [...files.keys(), WEB_MARKER].sort() }));
-    check();
-    progress(0.6, 'Writing the files');
-    await writeFolder(target, files, opts.signal);
-    progress(1, 'Done');
-    let bytes = 0;
-    for (const b of files.values()) bytes += b.byteLength;
-    return { out: target, files: [...files.keys()].sort(), bytes, fieldsFrom: data.info.fieldsFrom, reasons: data.reasons };
+    return { files, fieldsFrom: data.info.fieldsFrom, reasons: data.reasons };
   } finally {
     if (typeof source === 'string') bundle.fitted.dispose?.();
   }

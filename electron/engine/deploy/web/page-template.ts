@@ -17,6 +17,7 @@ export function indexHtml(info: WebModelInfo): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'; form-action 'none'; base-uri 'none'">
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(info.title)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="page.css">
 <script src="model-data.js" defer></script>
 <script src="page.js" defer></script>

@@ -27,13 +27,15 @@ export function typedNumber(v: number, integer: boolean): string {
   return integer ? String(Math.round(v)) : String(Number(v.toPrecision(6)));
 }
 
+/** A range's ends with 5 significant digits (a coarser rounding could put the real end outside the shown range). */
+const rangeNumber = (v: number): string => v.toLocaleString('en-US', { maximumSignificantDigits: 5 });
+
 const WHERE: Record<WebModelInfo['fieldsFrom'], string> = {
   training: 'in the training data',
   background: 'in the training rows kept with the model',
   model: 'in the training data',
 };
 
-const group = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 6 });
 
 /** Builds the inputs into `form`; returns them in the fields' order. */
 export function buildForm(form: HTMLElement, fields: WebField[], from: WebModelInfo['fieldsFrom']): FormInput[] {
@@ -53,7 +55,7 @@ export function buildForm(form: HTMLElement, fields: WebField[], from: WebModelI
       hint = field.options.length > 8 ? `${field.options.length} choices ${WHERE[from]}` : null;
     } else if (field.kind === 'number') {
       el = h('input', { id, name: field.column, type: 'number', inputmode: field.integer ? 'numeric' : 'decimal', step: field.integer ? '1' : 'any' });
-      if (field.min !== null && field.max !== null) hint = rangeText(group(field.min), group(field.max));
+      if (field.min !== null && field.max !== null) hint = rangeText(rangeNumber(field.min), rangeNumber(field.max));
     } else if (field.kind === 'date') {
       el = h('input', { id, name: field.column, type: 'date' });
       if (field.min) el.setAttribute('min', field.min);

@@ -20,6 +20,8 @@ const coverageText = (c: number): string => {
 /** The answer, its range or set, and the chances. */
 export function renderAnswer(panel: HTMLElement, ctx: ResultContext, p: WebDetail): void {
   panel.replaceChildren();
+  // the exact numbers, for tests and for pages that read the answer (the text below is rounded)
+  panel.dataset.prediction = JSON.stringify(p);
   if (ctx.task === 'regression') {
     panel.append(h('div', { class: 'label' }, `Predicted ${ctx.target}`));
     panel.append(h('div', { class: 'answer', 'data-testid': 'prediction' }, formatNumber(p.prediction as number)));
