@@ -153,10 +153,15 @@ describe('export-web', () => {
     expect((await exportWeb(mlp, path.join(dir, 'reasons-mlp'), { training: table })).reasons).toBe('sampled');
     const none = await exportWeb(mlp, path.join(dir, 'reasons-none'));
     expect(none).toMatchObject({ reasons: null, fieldsFrom: 'model' });
-    const s2 = await createScorer(modelData(path.join(dir, 'reasons-mlp')));
+    const sampledData = modelData(path.join(dir, 'reasons-mlp'));
+    expect(sampledData.sampling!.budget).toBeGreaterThanOrEqual(1000);
+    expect(sampledData.sampling!.backgroundRows).toBeGreaterThanOrEqual(5);
+    const s2 = await createScorer(sampledData);
     const e = await s2.explain(rows[0]);
     expect(e?.method).toMatch(/enumeration|sampling/);
     expect(e?.reasons.length).toBeGreaterThan(0);
+    // the budget is fixed in the export: the same row gets the same reasons on any device, any time
+    expect(await (await createScorer(sampledData)).explain(rows[0])).toEqual(e);
     expect(await (await createScorer(modelData(path.join(dir, 'reasons-none')))).explain(rows[0])).toBeNull();
     mlp.fitted.dispose?.();
   });

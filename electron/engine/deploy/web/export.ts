@@ -88,7 +88,7 @@ export async function webExportFiles(source: ModelBundle | string, opts: WebExpo
     const { data, files } = await buildExport(bundle, opts);
     check();
     progress(0.4, 'Checking the page answers like the app');
-    data.reasons = await smokeTest(data);
+    Object.assign(data, await smokeTest(data));
     check();
     files.set('model-data.js', modelDataJs(data));
     files.set(WEB_MARKER, json({ format: MARKER_FORMAT, version: WEB_MODEL_VERSION, created: (opts.created ?? new Date()).toISOString(), files: [...files.keys(), WEB_MARKER].sort() }));
@@ -174,9 +174,10 @@ const EXACT_METHODS = new Set(['tree_shap', 'linear', 'members_combined']);
 /**
  * The page's scorer rebuilt from the data as a page will (the same pure code) must answer for the
  * typical row; returns how it can give reasons there (a quick sampled explanation, 5 background rows
- * and the fewest permutations, proves the sampled path works without paying for a full one).
+ * and the fewest permutations, proves the sampled path works without paying for a full one) and, for
+ * sampled ones, the budget that fits ~2 s with the page's own model code.
  */
-async function smokeTest(data: WebModelData): Promise<WebModelData['reasons']> {
+async function smokeTest(data: WebModelData): Promise<Pick<WebModelData, 'reasons' | 'sampling'>> {
   const roundTrip = JSON.parse(JSON.stringify(data)) as WebModelData;
   roundTrip.reasons = 'sampled';
   const scorer = await createScorer(roundTrip);
@@ -189,9 +190,12 @@ async function smokeTest(data: WebModelData): Promise<WebModelData['reasons']> {
   }
   try {
     const e = await scorer.explain(row, { backgroundRows: 5, budget: 1 });
-    return e === null ? null : EXACT_METHODS.has(e.method) ? 'exact' : 'sampled';
+    if (e === null) return { reasons: null };
+    if (EXACT_METHODS.has(e.method)) return { reasons: 'exact' };
+    const sampling = scorer.timeSampling();
+    return sampling ? { reasons: 'sampled', sampling } : { reasons: 'sampled' };
   } catch (err) {
-    if (err instanceof UserError && err.code === 'explain_unavailable') return null;
+    if (err instanceof UserError && err.code === 'explain_unavailable') return { reasons: null };
     throw err;
   }
 }

@@ -53,6 +53,8 @@ export interface WebScorer {
   dateOrder(column: string): DateOrder;
   predict(rows: readonly RowObject[]): WebPrediction[];
   detail(rows: readonly RowObject[]): WebDetail[];
+  /** Sampled reasons: the budget that fits ~2 s on this machine (the export fixes it in the data), or null without background rows. */
+  timeSampling(): { budget: number; backgroundRows: number } | null;
   /** The row's reasons, or null when this model cannot explain itself on a page. */
   explain(row: RowObject, opts?: ExplainOptions): Promise<WebReasons | null>;
 }
@@ -65,24 +67,30 @@ export interface ExplainOptions {
   seconds?: number;
 }
 
+/** The sampling budget for this model: what fits in `seconds` on the machine that runs this. */
+export function timeSampling(fitted: Fitted, bg: Dataset, groups: number, seconds = 2): { budget: number; backgroundRows: number } {
+  const probe = pickBackground(bg, MAX_PAGE_BACKGROUND, 1);
+  const t0 = performance.now();
+  fitted.predict(probe);
+  const perRow = Math.max(1e-4, (performance.now() - t0) / Math.max(1, probe.nRows));
+  const budget = Math.round(Math.min(MAX_PAGE_BUDGET, Math.max(MIN_PAGE_BUDGET, (seconds * 1000) / perRow)));
+  return { budget, backgroundRows: Math.min(MAX_PAGE_BACKGROUND, Math.max(MIN_PAGE_BACKGROUND, Math.floor(budget / (8 * Math.max(1, groups))))) };
+}
+
 /**
  * A sampled explanation costs about `budget` model evaluations (rows); the app spends 40,000 against 100
- * background rows. A page times the model on the background rows and spends what fits in ~2 s, between
- * 1,000 and 20,000 evaluations, with as many background rows (5..50) as keep 4 permutation pairs in it.
+ * background rows. The export times the model on the background rows and fixes what fits in ~2 s here,
+ * between 1,000 and 20,000 evaluations, with as many background rows (5..50) as keep 4 permutation pairs
+ * in it (WebModelData.sampling), so a row gets the same reasons on every device.
  */
 const MAX_PAGE_BUDGET = 20_000;
 const MIN_PAGE_BUDGET = 1_000;
 const MAX_PAGE_BACKGROUND = 50;
 const MIN_PAGE_BACKGROUND = 5;
 
-function sampledPlan(fitted: Fitted, bg: Dataset, groups: number, opts: ExplainOptions): { background: Dataset; budget: number } {
-  const probe = pickBackground(bg, MAX_PAGE_BACKGROUND, 1);
-  const t0 = performance.now();
-  fitted.predict(probe);
-  const perRow = Math.max(1e-4, (performance.now() - t0) / Math.max(1, probe.nRows));
-  const budget = opts.budget ?? Math.round(Math.min(MAX_PAGE_BUDGET, Math.max(MIN_PAGE_BUDGET, ((opts.seconds ?? 2) * 1000) / perRow)));
-  const rows = opts.backgroundRows ?? Math.min(MAX_PAGE_BACKGROUND, Math.max(MIN_PAGE_BACKGROUND, Math.floor(budget / (8 * Math.max(1, groups)))));
-  return { background: pickBackground(bg, rows, 1), budget };
+function sampledPlan(fitted: Fitted, bg: Dataset, groups: number, fixed: WebModelData['sampling'], opts: ExplainOptions): { background: Dataset; budget: number } {
+  const timed = opts.budget !== undefined && opts.backgroundRows !== undefined ? undefined : fixed ?? timeSampling(fitted, bg, groups, opts.seconds);
+  return { background: pickBackground(bg, opts.backgroundRows ?? timed!.backgroundRows, 1), budget: opts.budget ?? timed!.budget };
 }
 
 const fail = (msg: string): never => {
@@ -124,12 +132,17 @@ export async function createScorer(data: unknown): Promise<WebScorer> {
       return p;
     }),
     detail,
+    timeSampling() {
+      if (!d!.background) return null;
+      background ??= backgroundFromJSON(d!.background, encoder.features);
+      return timeSampling(fitted, background, groups);
+    },
     async explain(row, opts = {}) {
       if (!d!.reasons) return null;
       if (d!.background && !background) background = backgroundFromJSON(d!.background, encoder.features);
       const prepared = prepareTable(table([row]), { typeOverrides: d!.settings.typeOverrides, ignore: d!.settings.ignore }).table;
       // exact methods ignore the budget (and use the background only for linear means)
-      const plan = background ? sampledPlan(fitted, background, groups, opts) : undefined;
+      const plan = background ? sampledPlan(fitted, background, groups, d!.sampling, opts) : undefined;
       const e = await explainRow(fitted, encoder, prepared, 0, { background: plan?.background, seed: 1, budget: plan?.budget });
       return {
         method: e.method,

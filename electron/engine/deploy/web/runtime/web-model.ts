@@ -54,4 +54,6 @@ export interface WebModelData {
    * change), 'sampled' (compared with the background rows: seconds, on request), or null (neither).
    */
   reasons: 'exact' | 'sampled' | null;
+  /** Sampled reasons: the model evaluations and background rows one explanation uses (fixed at export). */
+  sampling?: { budget: number; backgroundRows: number };
 }
