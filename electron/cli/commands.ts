@@ -1,8 +1,10 @@
 import type { CliCommand } from './types.ts';
 import { doctorCommand } from './doctor.ts';
+import { exportWebCommand } from './export-web.ts';
 import { inspectCommand } from './inspect.ts';
 import { shrinkCommand } from './shrink.ts';
 import { trainCommand } from './train.ts';
 
 // Register new commands here, one import each.
-export const COMMANDS: CliCommand[] = [inspectCommand, trainCommand, shrinkCommand, doctorCommand];
+
+export const COMMANDS: CliCommand[] = [inspectCommand, trainCommand, shrinkCommand, exportWebCommand, doctorCommand];

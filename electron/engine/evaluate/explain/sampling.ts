@@ -6,6 +6,7 @@
 // permutation the marginal contributions telescope from the background row to the explained row.
 import type { Dataset } from '../../models/types.ts';
 import { CancelledError } from '../../util/errors.ts';
+import { nextTurn } from '../../util/next-turn.ts';
 import { mulberry32, shuffleInPlace } from '../../util/random.ts';
 import type { ColumnGroup } from './columns.ts';
 
@@ -111,7 +112,7 @@ async function evaluate(fn: OutputFn, K: number, features: Dataset['features'], 
       return col;
     });
     out.set(fn({ features, nRows: n, columns }), r0 * K);
-    if (total > CHUNK_ROWS) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (total > CHUNK_ROWS) await nextTurn();
   }
   return out;
 }

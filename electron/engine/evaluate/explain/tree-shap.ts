@@ -3,7 +3,7 @@
 // trees. A feature outside the coalition is integrated out the way the tree saw its training rows: at a
 // split on it, both children, weighted by the rows (node cover) that went each way. Exact in the trees'
 // raw output: margins (log-odds, softmax scores) for boosting, probabilities or values for forests.
-import { categoricalBin } from '../../models/trees/binning.ts';
+import { categoricalBin } from '../../models/trees/category-bin.ts';
 import type { FlatTrees } from '../../models/trees/flat.ts';
 
 /**
