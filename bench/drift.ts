@@ -17,8 +17,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { importCsvFile } from '../electron/engine/data/import.ts';
-import { prepareTraining, type PreparedData } from '../electron/engine/data/features.ts';
-import { complementRows, readRowIndexFile, takeRows } from '../electron/engine/data/table-ops.ts';
+import { prepareTraining, type PreparedData } from '../electron/engine/data/prepare.ts';
+import { complementRows, takeRows } from '../electron/engine/data/table-ops.ts';
+import { readRowIndexFile } from '../electron/engine/data/row-list.ts';
 import type { Table } from '../electron/engine/data/table.ts';
 import { computeMetric, type MetricName } from '../electron/engine/evaluate/metrics.ts';
 import { familyByName } from '../electron/engine/models/registry.ts';

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Column, Table } from '../../electron/engine/data/table.ts';
 import { importCsvFile } from '../../electron/engine/data/import.ts';
-import { complementRows, readRowIndexFile, takeRows } from '../../electron/engine/data/table-ops.ts';
+import { complementRows, takeRows } from '../../electron/engine/data/table-ops.ts';
+import { readRowIndexFile } from '../../electron/engine/data/row-list.ts';
 
 export const FIXTURES = JSON.parse(fs.readFileSync(fileURLToPath(new URL('./fixtures/stats.json', import.meta.url)), 'utf8'));
 

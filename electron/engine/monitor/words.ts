@@ -142,6 +142,12 @@ const PHRASES: Record<MetricName, { what: string; percent: boolean }> = {
   rmse: { what: 'its error size is', percent: false },
   mae: { what: 'its predictions are off on average by', percent: false },
   r2: { what: 'it explains', percent: true },
+  balanced_accuracy: { what: 'its hit rate across the outcomes is', percent: true },
+  precision_macro: { what: 'its alarms are right', percent: true },
+  recall_macro: { what: 'it finds', percent: true },
+  pr_auc: { what: 'its precision-recall score is', percent: true },
+  brier: { what: 'its probability error is', percent: false },
+  mape: { what: 'its predictions are off on average by', percent: false },
 };
 
 function fmt(m: MetricName, v: number): string {
