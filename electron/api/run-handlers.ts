@@ -9,8 +9,7 @@ const engine = {
   prepare: () => import('../engine/data/prepare.ts'),
   checks: () => import('../engine/data/checks.ts'),
   search: () => import('../engine/search/run.ts'),
-  bundle: () => import('../engine/deploy/bundle.ts'),
-  understand: () => import('../engine/evaluate/understand.ts'),
+  fromRun: () => import('../engine/deploy/from-run.ts'),
 };
 
 export function runHandlers(state: ApiState): Pick<ApiImpl, 'train'> {
@@ -21,8 +20,8 @@ export function runHandlers(state: ApiState): Pick<ApiImpl, 'train'> {
       return state.jobs.run(
         jobId,
         async (signal) => {
-          const [{ prepareTraining }, { runAutoML }, { completeBundle }, understand, { checkData }] = await Promise.all([
-            engine.prepare(), engine.search(), engine.bundle(), engine.understand(), engine.checks(),
+          const [{ prepareTraining }, { runAutoML }, { bundleFromRun }, { checkData }] = await Promise.all([
+            engine.prepare(), engine.search(), engine.fromRun(), engine.checks(),
           ]);
           const prepared = prepareTraining(entry.table, settings);
           const result = await runAutoML(prepared, {
@@ -39,12 +38,9 @@ export function runHandlers(state: ApiState): Pick<ApiImpl, 'train'> {
             },
           });
           ctx.emit({ type: 'job.progress', jobId, fraction: 1, message: 'Checking how far the model can be trusted…' });
-          const bundle = completeBundle(result.model, entry.table, settings, { plans: entry.plans });
-          bundle.run = result.record as unknown as Record<string, unknown>;
           const findings = checkData(entry.table, settings, entry.summary.findings).findings;
-          const evidence = understand.evidenceOf(prepared, result, findings, seed ?? 0);
-          // The fast evaluation keeps a calibration and ranges with the model; a stop during it keeps the model as it is.
-          const evaluation = await understand.evaluateAndKeep(bundle, evidence).catch(() => undefined);
+          const { bundle, evidence, evaluation, evaluationError } = await bundleFromRun(prepared, result, entry.table, settings, { plans: entry.plans, findings, seed: seed ?? 0 });
+          if (evaluationError) console.error(`evaluation after training failed: ${String((evaluationError as Error).message ?? evaluationError).split('\n')[0]}`);
           const modelId = randomUUID();
           state.models.set(modelId, { bundle, evidence, fast: evaluation });
           return { ...result.summary, runId: modelId, modelId, ...(evaluation ? { evaluation } : {}) };

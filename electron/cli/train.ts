@@ -10,7 +10,8 @@ import { complementRows, takeRows } from '../engine/data/table-ops.ts';
 import type { Table } from '../engine/data/table.ts';
 import { computeMetric, metricsForTask, type MetricName } from '../engine/evaluate/metrics.ts';
 import type { TaskInfo } from '../engine/models/types.ts';
-import { completeBundle, predictTable, type ModelMetrics } from '../engine/deploy/bundle.ts';
+import { predictTable, type ModelMetrics } from '../engine/deploy/bundle.ts';
+import { bundleFromRun } from '../engine/deploy/from-run.ts';
 import { savePackage, sweepPackageTemps, writeAugurFile } from '../engine/deploy/package.ts';
 import { runAutoML, type RunResult } from '../engine/search/run.ts';
 import { formatScore, scoreText } from '../engine/search/summary.ts';
@@ -96,7 +97,8 @@ export const trainCommand: CliCommand = {
     let saved: string | undefined;
     try {
       if (typeof flags.out === 'string') {
-        const bundle = completeBundle(result.model, trainTable, settings, { plans, test: test as ModelMetrics['test'] });
+        say('Checking how far the model can be trusted…');
+        const { bundle } = await bundleFromRun(prepared, result, trainTable, settings, { plans, seed, test: test as ModelMetrics['test'] });
         const out = path.resolve(flags.out);
         // What a killed earlier save left beside the target: put back or removed.
         await sweepPackageTemps(path.dirname(out));
