@@ -41,6 +41,13 @@ describe('the built Electron main process and preload', () => {
     'status over IPC: electron transport, wasm tfjs from the bundle',
     'import over IPC',
     'missing file → plain sentence',
+    'one IPC handler per API method, and one for picked files',
+    'temp files a killed Augur left in userData are swept at start',
+    'a File made by page script (no path) gets no file id',
+    'a dropped file becomes an id from main, not a path',
+    'importCsv refuses a path the page names itself',
+    'importCsv refuses a made-up file id',
+    'a file id from a closed window is refused in the next one',
   ])('%s', (label) => {
     expect(result.passed).toContain(label);
   });

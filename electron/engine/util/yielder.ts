@@ -5,7 +5,7 @@
 import { throwIfAborted } from './errors.ts';
 
 /** How long a loop may run between turns. Requests then wait at most about this long. */
-export const SLICE_MS = 20;
+export const SLICE_MS = 10;
 
 export class Yielder {
   private last = performance.now();
