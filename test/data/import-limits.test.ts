@@ -119,6 +119,21 @@ describe('a file that stops being text', () => {
     expect(late.message).toMatch(/from about line 120,00\d on/);
   });
 
+  it('refuses UTF-16 text followed by bytes that are not UTF-16', async () => {
+    const lines = ['имя,сумма'];
+    for (let i = 0; i < 400; i++) lines.push(`Иван${i},${i}`);
+    const err = await refusal(importText(Buffer.concat([Buffer.from(lines.join('\n') + '\n', 'utf16le'), noise(1 << 20)]), 'utf16-damaged.csv'));
+    expect(err.code).toBe('binary_file');
+  });
+
+  it('still imports a UTF-8 file full of replacement characters (an earlier bad conversion) as text', async () => {
+    const lines = ['name,city'];
+    for (let i = 0; i < 3000; i++) lines.push(`Fran\ufffdois ${i},Qu\ufffdbec`);
+    const r = await importText(lines.join('\n') + '\n');
+    expect(r.summary.rows).toBe(3000);
+    expect(cells(r.table, 'city')[0]).toBe('Qu\ufffdbec');
+  });
+
   it('still imports text with a stray control character here and there', async () => {
     const lines = ['id,note'];
     for (let i = 0; i < 5000; i++) lines.push(`${i},${i % 500 === 0 ? 'bell\u0007here' : 'fine'}`);

@@ -10,7 +10,7 @@ import { NEED_MORE, RecordScanner, UNTERMINATED, F_ESCAPED } from './csv-scanner
 import { MAX_RECORD_BYTES, NotUtf8Error, RangeParser, type RangeSpec } from './parse-range.ts';
 import { canParallelize, parseWithTwoThreads, type ParseResult } from './parallel.ts';
 import type { ColumnBuilder, ColumnPlan } from './column-builder.ts';
-import { cellDecoder, countLines, firstBinaryBlock, notTextError, readHead, sniffSource, type Encoding, type SourceInfo } from './source.ts';
+import { cellDecoder, countLines, firstBinaryBlock, isUtf16, notTextError, readHead, sniffSource, type Encoding, type SourceInfo } from './source.ts';
 import { planColumn, typeOfNumColumn, typeOfStrColumn } from './infer.ts';
 import { isNotKnownWord, makeNaSet, parseBoolean, parseDateAny, parseNumber } from './values.ts';
 import { summarizeColumn } from './summary.ts';
@@ -97,7 +97,7 @@ function headAsScanBytes(head: Buffer, src: SourceInfo): Buffer {
 async function layoutOf(filePath: string, fileBytes: number, head: Buffer, src: SourceInfo, fileName: string, y: Yielder): Promise<Layout> {
   for (let bytes = head.length; ; ) {
     const scanBytes = headAsScanBytes(head, src);
-    const bad = firstBinaryBlock(scanBytes);
+    const bad = firstBinaryBlock(scanBytes, 0, scanBytes.length, isUtf16(src.encoding));
     if (bad >= 0) throw notTextError(fileName, countLines(scanBytes, bad) + 1);
     try {
       return await readLayout(scanBytes, head.length >= fileBytes, src.encoding, fileName, y);

@@ -5,7 +5,7 @@ import { CancelledError } from '../util/errors.ts';
 import { F_ESCAPED, NEED_MORE, RecordScanner, UNTERMINATED } from './csv-scanner.ts';
 import { ColumnBuilder, type ColumnPlan } from './column-builder.ts';
 import path from 'node:path';
-import { ByteReader, cellDecoder, countLines, firstBinaryBlock, isValidUtf8, notTextError, type SourceInfo } from './source.ts';
+import { ByteReader, cellDecoder, countLines, firstBinaryBlock, isUtf16, isValidUtf8, notTextError, type SourceInfo } from './source.ts';
 import { makeNaSet } from './values.ts';
 import { mapWithTurns, type Yielder } from '../util/yielder.ts';
 
@@ -113,7 +113,7 @@ export class RangeParser {
         // Every block is judged, not only the first few kilobytes: text followed by megabytes of
         // random bytes is a damaged file, not rows of strange values. (Before the UTF-8 check, so
         // such a file is not read again as Windows-1252 first.)
-        const bad = firstBinaryBlock(buf, before);
+        const bad = firstBinaryBlock(buf, before, buf.length, isUtf16(this.spec.src.encoding));
         if (bad >= 0) throw notTextError(path.basename(this.spec.filePath), this.line + countLines(buf, bad));
         if (this.checkUtf8) {
           const lastNl = buf.lastIndexOf(10);

@@ -91,12 +91,13 @@ export const TEXT_BLOCK_BYTES = 1 << 16;
 
 /**
  * Where the first block of buf[from..to) that is not text starts being so (its first control byte),
- * or -1. Not text: over 1 % of its
- * bytes are control characters (other than tab, line breaks, form feed and escape) or replacement
- * characters (U+FFFD, what an unreadable UTF-16 sequence becomes). Random bytes have about 10 %;
- * text files, even with a stray control character here and there, far below 1 %.
+ * or -1. Not text: over 1 % of its bytes are control characters (other than tab, line breaks, form
+ * feed and escape), or, with `decoded` (UTF-16 turned into UTF-8 here), replacement characters
+ * (U+FFFD, what an unreadable UTF-16 sequence becomes; in a UTF-8 file they are the file's own text,
+ * as after an earlier bad conversion, and stay). Random bytes have about 10 % control bytes; text
+ * files, even with a stray control character here and there, far below 1 %.
  */
-export function firstBinaryBlock(buf: Uint8Array, from = 0, to = buf.length): number {
+export function firstBinaryBlock(buf: Uint8Array, from = 0, to = buf.length, decoded = false): number {
   for (let s = from; s < to; s += TEXT_BLOCK_BYTES) {
     const e = Math.min(to, s + TEXT_BLOCK_BYTES);
     const allowed = Math.max(8, (e - s) * 0.01);
@@ -104,7 +105,7 @@ export function firstBinaryBlock(buf: Uint8Array, from = 0, to = buf.length): nu
     let first = -1;
     for (let i = s; i < e; i++) {
       const b = buf[i];
-      if (b < 32 ? b < 9 || (b > 13 && b !== 27) : b === 0xef && buf[i + 1] === 0xbf && buf[i + 2] === 0xbd) {
+      if (b < 32 ? b < 9 || (b > 13 && b !== 27) : decoded && b === 0xef && buf[i + 1] === 0xbf && buf[i + 2] === 0xbd) {
         if (bad++ === 0) first = i;
       }
     }
@@ -121,6 +122,8 @@ export function notTextError(fileName: string, line: number): UserError {
     'The file may be damaged or cut short, or not a CSV file at all; export it again from the program that made it.',
   );
 }
+
+export const isUtf16 = (e: Encoding): boolean => e === 'utf-16le' || e === 'utf-16be';
 
 /** Line breaks (LF, or lone CR) in buf[0..end). */
 export function countLines(buf: Uint8Array, end: number): number {
