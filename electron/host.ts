@@ -176,9 +176,14 @@ function uploadReceiver(parts: HostParts): (req: http.IncomingMessage, res: http
     if (!okOrigin(req.headers.origin) || typeof rawName !== 'string')
       return sendError(res, 403, { code: 'forbidden', message: 'Only the Augur page itself can send files here.' });
     const tooBig: ApiErrorShape = { code: 'file_too_large', message: `This file is larger than ${sizeWords(uploadLimit)}, the most Augur can read in the browser.` };
-    const noRoom: ApiErrorShape = {
-      code: 'uploads_full',
-      message: `Augur is still holding ${sizeWords(uploads.totalBytes)} of files that were sent but not opened yet, the most it keeps. Wait until the files being opened are read, then drop this one again.`,
+    // said when it happens: the other uploads held then
+    const noRoom = (self?: string): ApiErrorShape => {
+      const held = uploads.held(self);
+      if (held.count === 0) return { code: 'uploads_full', message: `This file is larger than ${sizeWords(uploads.limits.maxBytes)}, the most Augur keeps for files waiting to be opened.` };
+      return {
+        code: 'uploads_full',
+        message: `Augur is still holding ${held.count === 1 ? 'a file' : `${held.count} files`} (${sizeWords(held.bytes)}) that ${held.count === 1 ? 'was' : 'were'} sent but not opened yet, and has no room for this one. Wait until the files being opened are read, then drop this one again.`,
+      };
     };
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (declared > uploadLimit) {
@@ -187,7 +192,8 @@ function uploadReceiver(parts: HostParts): (req: http.IncomingMessage, res: http
       return;
     }
     if (!(await uploads.makeRoom(Number.isFinite(declared) ? declared : 0))) {
-      sendError(res, 507, noRoom);
+      res.setHeader('Connection', 'close');
+      sendError(res, 507, noRoom());
       res.on('finish', () => req.destroy());
       return;
     }
@@ -195,28 +201,35 @@ function uploadReceiver(parts: HostParts): (req: http.IncomingMessage, res: http
     const dir = path.join(uploads.dir, uploadId);
     uploads.begin(uploadId);
     let bytes = 0;
+    // Over a limit: answer at once, discard what still comes for a moment (so the browser reads the
+    // answer before the connection closes), then stop reading the rest of a huge body.
+    let over = false;
+    const refuse = (status: number, error: ApiErrorShape) => {
+      over = true;
+      res.setHeader('Connection', 'close'); // a client must not send its next request on a connection we are about to cut
+      sendError(res, status, error);
+      res.on('finish', () => setTimeout(() => req.destroy(), 2000).unref());
+    };
     const limiter = new Transform({
       transform(chunk: Buffer, _enc, cb) {
+        if (over) return cb();
         bytes += chunk.length;
-        if (bytes > uploadLimit) cb(Object.assign(new Error('too large'), { code: 'TOO_LARGE' }));
-        else if (!uploads.grow(uploadId, chunk.length)) cb(Object.assign(new Error('no room'), { code: 'NO_ROOM' }));
-        else cb(null, chunk);
+        if (bytes > uploadLimit) refuse(413, tooBig);
+        else if (!uploads.grow(uploadId, chunk.length)) refuse(507, noRoom(uploadId));
+        cb(null, over ? undefined : chunk);
       },
     });
     try {
       // recursive: a host idle for a day may have had its folder swept by another host's start
       await fsp.mkdir(dir, { recursive: true });
       await pipeline(req, limiter, fs.createWriteStream(path.join(dir, safeFileName(rawName))));
-    } catch (err) {
+    } catch {
       await uploads.forget(uploadId);
-      const code = (err as { code?: string }).code;
-      if (code === 'TOO_LARGE' || code === 'NO_ROOM') {
-        sendError(res, code === 'TOO_LARGE' ? 413 : 507, code === 'TOO_LARGE' ? tooBig : noRoom);
-        // Stop reading the rest of a huge body once the answer has been sent.
-        res.on('finish', () => req.destroy());
-      } else if (!res.headersSent && !req.destroyed) {
-        sendError(res, 400, { code: 'upload_failed', message: 'The file upload was interrupted. Please drop the file again.' });
-      }
+      if (!over && !res.headersSent && !req.destroyed) sendError(res, 400, { code: 'upload_failed', message: 'The file upload was interrupted. Please drop the file again.' });
+      return;
+    }
+    if (over) {
+      await uploads.forget(uploadId);
       return;
     }
     uploads.received(uploadId);

@@ -129,6 +129,18 @@ export class UploadStore {
     return n;
   }
 
+  /** The uploads held, but for `except` (the one being refused). */
+  held(except?: string): { count: number; bytes: number } {
+    let count = 0;
+    let bytes = 0;
+    for (const [id, e] of this.entries) {
+      if (id === except) continue;
+      count++;
+      bytes += e.bytes;
+    }
+    return { count, bytes };
+  }
+
   /** Removes uploads older than the time limit that nobody is using. */
   async expire(): Promise<string[]> {
     const old = [...this.entries].filter(([, e]) => e.inUse === 0 && this.now() - e.at > this.limits.ttlMs).map(([id]) => id);

@@ -84,7 +84,26 @@ describe('uploads that are never imported', () => {
     const big = await upload(h, 'big.csv', Buffer.alloc(12_000, 'a'));
     expect(big.status).toBe(507);
     expect(big.error?.code).toBe('uploads_full');
-    expect(big.error?.message).toMatch(/^Augur is still holding .* of files that were sent but not opened yet/);
+    expect(big.error?.message).toMatch(/^Augur is still holding 2 files \(\d+ bytes\) that were sent but not opened yet, and has no room for this one\./);
+    expect(h.uploads.count).toBe(2);
+    expect(fs.readdirSync(h.uploadsDir)).toHaveLength(2);
+    // the same without a declared size (chunked): cut when the total goes over, nothing of it kept
+    const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(
+        { host: '127.0.0.1', port: h.port, method: 'POST', path: '/upload', headers: { Host: `127.0.0.1:${h.port}`, Origin: `http://127.0.0.1:${h.port}`, 'X-Augur-File-Name': 'stream.csv' } },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+        },
+      );
+      req.on('error', reject);
+      for (let i = 0; i < 12; i++) req.write(Buffer.alloc(1000, 'b'));
+      req.end();
+    });
+    expect(chunked.status).toBe(507);
+    expect(JSON.parse(chunked.body).error.code).toBe('uploads_full');
+    for (let i = 0; i < 100 && h.uploads.count > 2; i++) await sleep(30); // removed once the rest of the body is dropped
     expect(h.uploads.count).toBe(2);
     expect(fs.readdirSync(h.uploadsDir)).toHaveLength(2);
   });
