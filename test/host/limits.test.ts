@@ -216,6 +216,29 @@ describe('slow and aborted connections', () => {
   });
 });
 
+/**
+ * Page requests from another process, every 10 ms until told to stop: a client in this process
+ * could not see a stall (its own timers would wait too). Resolves to `stop`, which gives the latencies.
+ */
+async function pagePoller(h: RunningHost): Promise<() => Promise<number[]>> {
+  const code = `const http = require('http'); const lat = []; let stop = false; let first = true;
+    process.stdin.on('data', () => { stop = true; });
+    (async () => { while (!stop) { const s = Date.now();
+      await new Promise((r) => http.get({ host: '127.0.0.1', port: ${h.port}, path: '/', agent: false, headers: { Host: '127.0.0.1:${h.port}' } }, (res) => { res.resume(); res.on('end', r); }).on('error', r));
+      lat.push(Date.now() - s); if (first) { first = false; process.stderr.write('ready'); }
+      await new Promise((r) => setTimeout(r, 10)); }
+      process.stdout.write(JSON.stringify(lat), () => process.exit(0)); })();`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  await new Promise((r) => child.stderr.once('data', r));
+  return async () => {
+    child.stdin.end('stop');
+    await new Promise((r) => child.on('exit', r));
+    return JSON.parse(out) as number[];
+  };
+}
+
 describe('a pathological import', () => {
   it('does not stop the host from answering: a header repeating one name 100,000 times', async () => {
     const h = await host({ uploadLimitBytes: 10 << 20 });
@@ -223,23 +246,18 @@ describe('a pathological import', () => {
     const csv = `${new Array(n).fill('amount').join(',')}\n${Array.from({ length: n }, (_, i) => i % 10).join(',')}\n`;
     const ref = await upload(h, 'wide.csv', csv);
     const b = bridgeTo(h);
+    await b.invoke('status', {});
+    const stop = await pagePoller(h);
     const t0 = performance.now();
-    let done = false;
-    const importing = b.invoke('importCsv', { file: { kind: 'upload', uploadId: ref.uploadId!, name: 'wide.csv' }, jobId: 'wide' }).finally(() => (done = true));
-    const latencies: number[] = [];
-    while (!done) {
-      const s = performance.now();
-      expect((await request(h, 'GET', '/')).status).toBe(200);
-      latencies.push(performance.now() - s);
-      await sleep(10);
-    }
-    const summary = await importing;
+    const summary = await b.invoke('importCsv', { file: { kind: 'upload', uploadId: ref.uploadId!, name: 'wide.csv' }, jobId: 'wide' });
     const ms = performance.now() - t0;
+    const latencies = (await stop()).sort((x, y) => x - y);
     expect(summary.columns).toHaveLength(n);
-    expect(ms).toBeLessThan(5000);
+    // about a second on an idle machine; room for a busy one (before: minutes, and 40,000 copies
+    // kept a page request waiting 141 s)
+    expect(ms).toBeLessThan(8000);
     expect(latencies.length).toBeGreaterThan(3);
-    // before: the host answered nothing for the whole import (minutes for 100,000 copies)
-    expect(Math.max(...latencies)).toBeLessThan(300);
-    console.log(`100k-copy header import via the host: ${ms.toFixed(0)} ms; ${latencies.length} page requests meanwhile, slowest ${Math.max(...latencies).toFixed(0)} ms, median ${latencies.sort((x, y) => x - y)[latencies.length >> 1].toFixed(0)} ms`);
+    expect(latencies[latencies.length - 1]).toBeLessThan(1000);
+    console.log(`100k-copy header import via the host: ${ms.toFixed(0)} ms; ${latencies.length} page requests from another process meanwhile, slowest ${latencies[latencies.length - 1]} ms, median ${latencies[latencies.length >> 1]} ms`);
   });
 });
