@@ -91,28 +91,39 @@ export const TEXT_BLOCK_BYTES = 1 << 16;
 
 /**
  * Where the first block of buf[from..to) that is not text starts being so (its first control byte),
- * or -1. Not text: over 1 % of its bytes are control characters (other than tab, line breaks, form
+ * or -1. Not text: over 1 % of its bytes (judged on every 4th) are control characters (other than tab, line breaks, form
  * feed and escape), or, with `decoded` (UTF-16 turned into UTF-8 here), replacement characters
  * (U+FFFD, what an unreadable UTF-16 sequence becomes; in a UTF-8 file they are the file's own text,
  * as after an earlier bad conversion, and stay). Random bytes have about 10 % control bytes; text
  * files, even with a stray control character here and there, far below 1 %.
  */
-export function firstBinaryBlock(buf: Uint8Array, from = 0, to = buf.length, decoded = false): number {
+export function firstBinaryBlock(buf: Buffer, from = 0, to = buf.length, decoded = false): number {
   for (let s = from; s < to; s += TEXT_BLOCK_BYTES) {
     const e = Math.min(to, s + TEXT_BLOCK_BYTES);
-    const allowed = Math.max(8, (e - s) * 0.01);
+    // The share is judged on every 4th byte, a table sum without branches: this runs over every
+    // file, and a full pass cost ~8 % of an import. Random bytes give ~10 % there, text ~0.
     let bad = 0;
-    let first = -1;
-    for (let i = s; i < e; i++) {
-      const b = buf[i];
-      if (b < 32 ? b < 9 || (b > 13 && b !== 27) : decoded && b === 0xef && buf[i + 1] === 0xbf && buf[i + 2] === 0xbd) {
-        if (bad++ === 0) first = i;
+    for (let i = s; i < e; i += SAMPLE_STEP) bad += NOT_TEXT[buf[i]];
+    bad *= SAMPLE_STEP;
+    let firstFffd = -1;
+    if (decoded) {
+      for (let i = buf.indexOf(FFFD, s); i >= 0 && i < e; i = buf.indexOf(FFFD, i + 3)) {
+        if (firstFffd < 0) firstFffd = i;
+        bad++;
       }
     }
-    if (bad > allowed) return first;
+    if (bad <= Math.max(8 * SAMPLE_STEP, (e - s) * 0.01)) continue;
+    let first = s;
+    while (first < e && !NOT_TEXT[buf[first]]) first++;
+    return firstFffd >= 0 && firstFffd < first ? firstFffd : first;
   }
   return -1;
 }
+
+/** 1 for the control bytes that are not text (all below 32 but tab, line breaks, form feed, escape). */
+const NOT_TEXT = Uint8Array.from({ length: 256 }, (_, b) => (b < 9 || (b > 13 && b < 32 && b !== 27) ? 1 : 0));
+const FFFD = Buffer.from([0xef, 0xbf, 0xbd]);
+const SAMPLE_STEP = 4;
 
 /** The sentence for a file that stops being text partway (see firstBinaryBlock). */
 export function notTextError(fileName: string, line: number): UserError {
