@@ -1,7 +1,7 @@
 // The preload exposes exactly one object, window.augur (the AugurBridge contract), and nothing else:
 // no ipcRenderer, no Node. Sandboxed, so it is bundled to one CommonJS file (dist/electron/preload.cjs).
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import { EVENT_CHANNEL, methodChannel } from './main/channels.ts';
+import { EVENT_CHANNEL, PICK_FILE_CHANNEL, methodChannel } from './main/channels.ts';
 import { API_METHODS, type ApiEvent, type ApiMethod, type AugurBridge, type FileRef } from '../shared/api.ts';
 
 
@@ -24,9 +24,13 @@ const bridge: AugurBridge = {
     };
   },
   async fileRef(file): Promise<FileRef> {
+    // Only a File the operating system gave the page (a drop, the file picker) has a path; main hands
+    // out an id for it, and importCsv takes only such ids (main/picked-files.ts).
     const filePath = webUtils.getPathForFile(file);
     if (!filePath) throw { code: 'not_a_file', message: 'Augur cannot read this item. Please drop a CSV file saved on this computer.' };
-    return { kind: 'path', path: filePath };
+    const reply = (await ipcRenderer.invoke(PICK_FILE_CHANNEL, filePath)) as Reply;
+    if (!reply.ok) throw reply.error;
+    return reply.result as FileRef;
   },
 };
 

@@ -1,5 +1,6 @@
-// `npm test`: type-check, unit tests (vitest), renderer build, browser e2e (Playwright in Chromium
-// against the real host and engine). Ends with one countable line: "N passed, N failed".
+// `npm test`: type-check, the Electron security check (Electronegativity, offline), unit tests
+// (vitest), renderer build, browser e2e (Playwright in Chromium against the real host and engine).
+// Ends with one countable line: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,7 +25,12 @@ function step(label, cmd, args, env = {}) {
 if (step('typecheck', bin('tsc'), ['-p', '.'])) passed++;
 else failed++;
 
-// 2. Unit tests.
+// 2. Electron misconfigurations: a finding of medium severity or above that is not in
+// scripts/security-allowlist.json (with its reason) fails this step. Counts as one test.
+if (step('security check', process.execPath, ['scripts/security-check.mjs'])) passed++;
+else failed++;
+
+// 3. Unit tests.
 const vitestJson = path.join(tmp, 'vitest.json');
 step('unit tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
 if (fs.existsSync(vitestJson)) {
@@ -33,7 +39,7 @@ if (fs.existsSync(vitestJson)) {
   failed += r.numFailedTests + (r.numTotalTestSuites > 0 && r.success === false && r.numFailedTests === 0 ? 1 : 0);
 } else failed++;
 
-// 3. Browser e2e: build the renderer, then Playwright starts the host itself.
+// 4. Browser e2e: build the renderer, then Playwright starts the host itself.
 const chromium = await findChromium();
 if (!chromium) {
   console.error(HOW_TO_GET_CHROMIUM);
@@ -52,6 +58,6 @@ if (!chromium) {
 }
 
 fs.rmSync(tmp, { recursive: true, force: true });
-console.log(`\nAll tests finished in ${((Date.now() - started) / 1000).toFixed(0)} s (typecheck counts as one test).`);
+console.log(`\nAll tests finished in ${((Date.now() - started) / 1000).toFixed(0)} s (typecheck and the security check count as one test each).`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -146,9 +146,14 @@ export interface AppStatus {
   samples: { name: string; description: string }[];
 }
 
-/** How the renderer refers to a file: a path (Electron) or an upload id (browser mode). */
+/**
+ * How the renderer refers to a file: in Electron a file the user dropped or picked, by an id the main
+ * process handed out for its path (`picked`: the renderer never sends a path; main refuses `path`
+ * from it); in browser mode an upload id; or a shipped sample. `path` is for the engine's own callers.
+ */
 export type FileRef =
   | { kind: 'path'; path: string }
+  | { kind: 'picked'; fileId: string; name: string }
   | { kind: 'upload'; uploadId: string; name: string }
   | { kind: 'sample'; name: string };
 

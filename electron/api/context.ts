@@ -56,6 +56,11 @@ export class ApiState {
   }
 
   duplicateJob = (): Error => new BadRequestError('jobId is already running');
+  // Beyond what the machine can run at once (session.ts JOB_LIMITS), a job is refused in a sentence.
+  trainingRunning = (): Error =>
+    new UserError('busy_training', 'Augur is already training a model, and one training at a time gets the whole computer.', 'Wait for it to finish, or stop it, then start this one.');
+  importsRunning = (n: number): Error =>
+    new UserError('busy_importing', `Augur is already reading ${n} files at once.`, 'Wait for one of them to finish, then try again.');
 
   /** job.progress events, at most one per PROGRESS_INTERVAL_MS per job (the last one always goes out). */
   progressEmitter(jobId: string): (fraction: number, message: string) => void {
@@ -96,7 +101,9 @@ export class ApiState {
       if (files.length !== 1) throw new UserError('upload_missing', 'That file upload is no longer available.', 'Please drop the file again.');
       return { filePath: path.join(dir, files[0]), displayName: path.basename(ref.name) };
     }
-    // A typed path: only from Electron, where the path came from the user's own drop or file dialog.
+    // A picked file's id is turned into its path by Electron's main process (main/picked-files.ts) before it gets here.
+    if (ref.kind === 'picked') throw new UserError('file_gone', 'Augur no longer knows that file.', 'Please drop the file or choose it again.');
+    // A path: only from Electron, where main turned a picked file's id into it (the renderer cannot send one).
     // Browser mode sends uploads, so a path there is refused: a web page must not read arbitrary files.
     if (ctx.transport !== 'electron') throw new UserError('path_not_allowed', 'In the browser, please drop the file or choose it with the file picker.');
     if (!path.isAbsolute(ref.path)) throw new BadRequestError('file.path must be absolute');

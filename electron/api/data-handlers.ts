@@ -47,6 +47,8 @@ export function dataHandlers(state: ApiState): Pick<ApiImpl, 'status' | 'importC
           }
         },
         state.duplicateJob,
+        'import',
+        state.importsRunning,
       );
     },
 

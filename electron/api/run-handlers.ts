@@ -46,6 +46,8 @@ export function runHandlers(state: ApiState): Pick<ApiImpl, 'train'> {
           return { ...result.summary, runId: modelId, modelId, ...(evaluation ? { evaluation } : {}) };
         },
         state.duplicateJob,
+        'train',
+        state.trainingRunning,
       );
     },
   };

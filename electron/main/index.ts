@@ -11,6 +11,8 @@ import { hardenAllWebContents, hardenSession } from './security.ts';
 import { eventSender, registerIpc } from './ipc.ts';
 import { installMenu } from './menu.ts';
 import { APP_ENTRY } from './trust.ts';
+import { PickedFiles } from './picked-files.ts';
+import { sweepStaleTemps } from '../engine/util/atomic-file.ts';
 
 const paths = appPaths(app.getAppPath());
 // The engine reads these: the bundled tfjs .wasm files and the worker entries, unpacked from the asar.
@@ -20,6 +22,7 @@ if (fs.existsSync(paths.importWorker)) process.env.AUGUR_IMPORT_WORKER_PATH ??= 
 
 let mainWindow: BrowserWindow | undefined;
 let api: Api | undefined;
+const picked = new PickedFiles();
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
@@ -46,8 +49,10 @@ function createWindow(): BrowserWindow {
     },
   });
   win.once('ready-to-show', () => win.show());
+  const contentsId = win.webContents.id;
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = undefined;
+    picked.forgetOwner(contentsId);
     api?.cancelAll();
   });
   void win.loadURL(APP_ENTRY);
@@ -63,8 +68,10 @@ async function start(): Promise<void> {
   hardenSession();
   serveRenderer(paths.rendererDir);
   installMenu();
+  // Temp files a killed Augur left where it saves (atomic writes: util/atomic-file.ts); never fatal.
+  void sweepStaleTemps(app.getPath('userData')).catch(() => undefined);
   api = createApi({ emit: eventSender(() => mainWindow), transport: 'electron', samplesDir: paths.samplesDir });
-  registerIpc(api, () => mainWindow);
+  registerIpc(api, () => mainWindow, picked);
   mainWindow = createWindow();
 }
 

@@ -19,7 +19,7 @@ beforeAll(() => {
   fs.writeFileSync(path.join(appDir, 'dist', 'renderer', 'index.html'), '<!doctype html><title>Augur</title>');
   fs.writeFileSync(path.join(appDir, 'package.json'), '{"name":"augur","main":"dist/electron/main.cjs"}');
   // The harness checks there is exactly one IPC handler per method of the contract.
-  const channels = API_METHODS.map((m) => `augur:${m}`).sort().join(',');
+  const channels = [...API_METHODS.map((m) => `augur:${m}`), 'augur:pickFile'].sort().join(',');
   const run = spawnSync(process.execPath, [path.resolve('test/api/fixtures/electron-harness.cjs'), appDir], { cwd: appDir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, AUGUR_EXPECTED_CHANNELS: channels } });
   result = JSON.parse(run.stdout.trim().split('\n').pop() || '{"passed":[],"failures":["no output: ' + JSON.stringify(run.stderr.slice(-300)) + '"]}');
 });
@@ -44,6 +44,13 @@ describe('the built Electron main process and preload', () => {
     'status over IPC: electron transport, wasm tfjs from the bundle',
     'import over IPC',
     'missing file → plain sentence',
+    'one IPC handler per API method, and one for picked files',
+    'temp files a killed Augur left in userData are swept at start',
+    'a File made by page script (no path) gets no file id',
+    'a dropped file becomes an id from main, not a path',
+    'importCsv refuses a path the page names itself',
+    'importCsv refuses a made-up file id',
+    'a file id from a closed window is refused in the next one',
   ])('%s', (label) => {
     expect(result.passed).toContain(label);
   });

@@ -194,6 +194,15 @@ describe('refusals a user can cause end in one plain sentence', () => {
     for (const f of [junk, empty]) expect((await refused('importCsv', { file: { kind: 'path', path: f }, jobId: 'j' })).code).not.toBe('internal');
   });
 
+  it('more imports at once than the machine is given are refused in a sentence', async () => {
+    const big = path.join(tmp, 'many.csv');
+    fs.writeFileSync(big, shopCsv(50_000));
+    const replies = await Promise.all([1, 2, 3, 4].map((i) => call('importCsv', { file: { kind: 'path', path: big }, jobId: `many-${i}` })));
+    expect(replies.filter((r) => r.ok)).toHaveLength(3);
+    const refusedOne = replies.find((r) => !r.ok);
+    expect(refusedOne).toEqual({ ok: false, error: { code: 'busy_importing', message: 'Augur is already reading 3 files at once. Wait for one of them to finish, then try again.' } });
+  });
+
   it('an import cancelled at once reports "Stopped."', async () => {
     const big = path.join(tmp, 'big.csv');
     fs.writeFileSync(big, shopCsv(50_000));

@@ -48,3 +48,24 @@ describe('static file paths', () => {
     expect(resolveStaticPath(root, '/%00')).toBeUndefined();
   });
 });
+
+describe('files the renderer may name (ids main handed out for drops and picks)', () => {
+  it('turns an id into its path only for the window it was given to, and refuses paths', async () => {
+    const { PickedFiles, resolvePickedFile } = await import('../../electron/main/picked-files.ts');
+    const picked = new PickedFiles();
+    const ref = picked.register(1, '/home/me/shop.csv');
+    expect(ref).toMatchObject({ kind: 'picked', name: 'shop.csv' });
+    expect(resolvePickedFile({ file: ref, jobId: 'j' }, 1, picked)).toEqual({ args: { file: { kind: 'path', path: '/home/me/shop.csv' }, jobId: 'j' } });
+    expect(resolvePickedFile({ file: ref, jobId: 'j' }, 2, picked)).toMatchObject({ error: { code: 'file_gone' } });
+    expect(resolvePickedFile({ file: { kind: 'path', path: '/etc/passwd' }, jobId: 'j' }, 1, picked)).toMatchObject({ error: { code: 'path_not_allowed' } });
+    expect(resolvePickedFile({ file: { kind: 'picked', fileId: { toString: () => ref.fileId } }, jobId: 'j' }, 1, picked)).toMatchObject({ error: { code: 'file_gone' } });
+    const sample = { file: { kind: 'sample', name: 'a.csv' }, jobId: 'j' };
+    expect(resolvePickedFile(sample, 1, picked)).toEqual({ args: sample });
+    picked.forgetOwner(1);
+    expect(resolvePickedFile({ file: ref, jobId: 'j' }, 1, picked)).toMatchObject({ error: { code: 'file_gone' } });
+    // bounded: a long session of drops keeps only the latest ids
+    const refs = Array.from({ length: 100 }, (_, i) => picked.register(3, `/f${i}.csv`));
+    expect(picked.resolve(3, refs[0].fileId)).toBeUndefined();
+    expect(picked.resolve(3, refs[99].fileId)).toBe('/f99.csv');
+  });
+});

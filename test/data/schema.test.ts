@@ -41,6 +41,15 @@ describe('the pinned schema', () => {
     expect(f?.message).toMatch(/100 cells in "amount" could not be read as a number/);
   });
 
+  it('reads a word that is neither yes nor no in a pinned yes/no column as missing, not as "no"', async () => {
+    const train = await importText('member,y\n' + rows(40, (i) => `${i % 2 ? 'yes' : 'no'},${i % 2}`) + '\n');
+    const schema = buildSchema(train.table, train.plans, { target: 'y' }, new Set(['member']));
+    const pinned = await importText('member,y\nyes,1\nmaybe,0\nno,0\n', 'later.csv', { schema });
+    const member = pinned.table.columns[0];
+    expect(member.type).toBe('boolean');
+    expect(isCoded(member) && Array.from(member.codes)).toEqual([1, -1, 0]);
+  });
+
   it('refuses a damaged schema in one sentence', () => {
     const bad = [null, { version: 2, columns: [] }, { version: 1, columns: [{ name: 'a', read: 'numeric', type: 'numeric', role: 'feature', storage: { kind: 'num', decimal: ';' } }] },
       { version: 1, columns: [{ name: 'a', read: 'numeric', type: 'numeric', role: 'feature', storage: { kind: 'num' } }, { name: 'a', read: 'numeric', type: 'numeric', role: 'feature', storage: { kind: 'num' } }] }];

@@ -7,14 +7,15 @@ export const NOT_FOUND = -2;
 export class ByteDict {
   private slots: Int32Array;
   private mask: number;
-  private entries = new Int32Array(64 * 4);
-  private arena = new Uint8Array(4096);
+  // Small at first (they double as values come): a file of 100,000 columns has 100,000 of these.
+  private entries = new Int32Array(8 * 4);
+  private arena = new Uint8Array(256);
   private arenaLen = 0;
   size = 0;
 
   constructor() {
-    this.slots = new Int32Array(256).fill(-1);
-    this.mask = 255;
+    this.slots = new Int32Array(16).fill(-1);
+    this.mask = 15;
   }
 
   static hash(buf: Uint8Array, s: number, e: number): number {

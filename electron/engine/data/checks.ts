@@ -9,6 +9,7 @@ import { filledIsLearnable, isFeatureType, keptWords, quoteSome, sharedValues, t
 import { checkLeak, leakContext } from './leakage.ts';
 import { detectPii, PII_WORDS } from './pii.ts';
 import type { Respelling } from './spelling.ts';
+import { manyValuesFinding } from './rare-values.ts';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 const pct = (x: number) => `${x >= 0.1 ? Math.round(x * 100) : Math.round(x * 1000) / 10}%`;
@@ -195,13 +196,10 @@ function columnFindings(col: Column, n: number, outcome?: Outcome): Finding[] {
       suggestion: `${textUseSentence(col, n, outcome)} If it holds a few repeated labels, mark it as a category.`,
       actions: [{ kind: 'set_type', column: name, type: 'categorical', label: 'Treat as categories' }],
     });
-  } else if (col.type === 'categorical' && col.dictionary.length > 200) {
-    out.push({
-      code: 'many_categories',
-      severity: 'info',
-      column: name,
-      message: `"${name}" has ${fmt(col.dictionary.length)} different values; Augur groups the rare ones together as "other".`,
-    });
+  } else if (col.type === 'categorical') {
+    // many values: what the encoder keeps of them, or that the column is nearly an identifier (rare-values.ts)
+    const many = manyValuesFinding(col, n);
+    if (many) out.push(many);
   }
   if (pii) {
     // Words in them can go with the outcome ("Mr." and "Mrs." in names); then say what is used, and why one might not want it.

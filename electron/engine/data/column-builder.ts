@@ -55,8 +55,8 @@ export class ColumnBuilder {
   kind: StorageKind;
   values: Float64Array | null = null;
   codes: Int32Array | null = null;
-  /** raw cell bytes -> code (-1 = missing), so repeated values never become strings. */
-  private bytes = new ByteDict();
+  /** raw cell bytes -> code (-1 = missing), so repeated values never become strings; made on first use (text columns only). */
+  private bytes: ByteDict | null = null;
   /** canonical (trimmed) value -> code. */
   private dict = new Map<string, number>();
   dictionary: string[] = [];
@@ -124,10 +124,11 @@ export class ColumnBuilder {
       this.addNumberText(this.text(buf, s, e, flags), row);
     } else if (this.kind === 'str') {
       const h = ByteDict.hash(buf, s, e);
-      let c = this.bytes.get(buf, s, e, h);
+      const bytes = (this.bytes ??= new ByteDict());
+      let c = bytes.get(buf, s, e, h);
       if (c === NOT_FOUND) {
         c = this.code(this.text(buf, s, e, flags));
-        this.bytes.set(buf, s, e, h, c);
+        bytes.set(buf, s, e, h, c);
       } else if (c < 0) this.missing++;
       this.codes![row] = c;
     } else {

@@ -118,4 +118,18 @@ export class RecordScanner {
   isBlank(): boolean {
     return this.n === 1 && this.starts[0] === this.ends[0] && this.flags[0] === 0;
   }
+
+  /**
+   * True when every cell of the last record is empty or spaces (",,,,", a spreadsheet's empty row
+   * exported): an empty line to a user, not a row of missing values.
+   */
+  isEmptyRecord(buf: Uint8Array): boolean {
+    for (let k = 0; k < this.n; k++) {
+      for (let i = this.starts[k], e = this.ends[k]; i < e; i++) {
+        const c = buf[i];
+        if (c !== 32 && c !== 9) return false;
+      }
+    }
+    return true;
+  }
 }

@@ -7,14 +7,15 @@ import type { ColumnSummary, Finding, ImportSummary } from '../../../shared/api.
 import { UserError, throwIfAborted } from '../util/errors.ts';
 import type { Column, Table } from './table.ts';
 import { NEED_MORE, RecordScanner, UNTERMINATED, F_ESCAPED } from './csv-scanner.ts';
-import { NotUtf8Error, RangeParser, type RangeSpec } from './parse-range.ts';
+import { MAX_RECORD_BYTES, NotUtf8Error, RangeParser, type RangeSpec } from './parse-range.ts';
 import { canParallelize, parseWithTwoThreads, type ParseResult } from './parallel.ts';
 import type { ColumnBuilder, ColumnPlan } from './column-builder.ts';
 import type { ColumnSchema, TableSchema } from './schema.ts';
-import { cellDecoder, readHead, sniffSource, type Encoding, type SourceInfo } from './source.ts';
+import { cellDecoder, countLines, firstBinaryBlock, isUtf16, notTextError, readHead, sniffSource, type Encoding, type SourceInfo } from './source.ts';
 import { planColumn, typeOfNumColumn, typeOfStrColumn } from './infer.ts';
 import { isNotKnownWord, makeNaSet, parseBoolean, parseDateAny, parseNumber } from './values.ts';
 import { summarizeColumn } from './summary.ts';
+import { mapWithTurns, Yielder } from '../util/yielder.ts';
 
 export interface ImportOptions {
   signal?: AbortSignal;
@@ -35,12 +36,16 @@ export interface ImportResult {
   plans: ColumnPlan[];
 }
 
+/** Bytes read first to find the layout; more (up to MAX_HEAD_BYTES) when the header and a data row are longer. */
 const HEAD_BYTES = 1 << 20;
+const MAX_HEAD_BYTES = 2 * MAX_RECORD_BYTES + (1 << 20);
 const SAMPLE_ROWS = 2000;
 const PREVIEW_ROWS = 20;
 const DELIMITERS = [',', ';', '\t', '|'];
 
 class RestartAsWindows1252 extends Error {}
+/** The bytes read so far end before the header and a first data row do. */
+class NeedMoreBytes extends Error {}
 
 export async function importCsvFile(filePath: string, opts: ImportOptions = {}): Promise<ImportResult> {
   const t0 = performance.now();
@@ -95,7 +100,34 @@ function headAsScanBytes(head: Buffer, src: SourceInfo): Buffer {
   return body;
 }
 
-function readLayout(bytes: Buffer, isWholeFile: boolean, encoding: Encoding, fileName: string): Layout {
+/**
+ * The layout from the first bytes of the file, reading more while the header and a first data row do
+ * not fit (a file of 120,000 columns has a header of over a megabyte), up to MAX_HEAD_BYTES.
+ */
+async function layoutOf(filePath: string, fileBytes: number, head: Buffer, src: SourceInfo, fileName: string, y: Yielder): Promise<Layout> {
+  for (let bytes = head.length; ; ) {
+    const scanBytes = headAsScanBytes(head, src);
+    const bad = firstBinaryBlock(scanBytes, 0, scanBytes.length, isUtf16(src.encoding));
+    if (bad >= 0) throw notTextError(fileName, countLines(scanBytes, bad) + 1);
+    try {
+      return await readLayout(scanBytes, head.length >= fileBytes, src.encoding, fileName, y);
+    } catch (err) {
+      if (!(err instanceof NeedMoreBytes)) throw err;
+    }
+    if (bytes >= MAX_HEAD_BYTES) {
+      throw new UserError(
+        'rows_too_long',
+        `The first lines of "${fileName}" are longer than ${MAX_RECORD_BYTES >> 20} MB each, more than Augur can read as rows of a table.`,
+        'Check that the file is a table with one row per line: a quote mark (") that is never closed makes the rest of a file look like one long line.',
+      );
+    }
+    bytes = Math.min(MAX_HEAD_BYTES, bytes * 4);
+    head = await readHead(filePath, bytes);
+    await y.pause();
+  }
+}
+
+async function readLayout(bytes: Buffer, isWholeFile: boolean, encoding: Encoding, fileName: string, y: Yielder): Promise<Layout> {
   const decode = cellDecoder(encoding);
   let pos = 0;
   let skipRecords = 0;
@@ -115,23 +147,28 @@ function readLayout(bytes: Buffer, isWholeFile: boolean, encoding: Encoding, fil
     end = nl > 0 ? nl + 1 : bytes.length;
   }
   let scannedTo = pos;
-  const recordsFor = (delim: string, limit: number): string[][] => {
+  // Before the whole file is read, a quote still open at `end` may close further on: read more then.
+  const eof = isWholeFile;
+  const recordsFor = async (delim: string, limit: number): Promise<string[][]> => {
     const sc = new RecordScanner(delim.charCodeAt(0));
     const out: string[][] = [];
     let p = pos;
     while (p < end && out.length < limit) {
-      let next = sc.scan(bytes, p, end, true);
+      let next = sc.scan(bytes, p, end, eof);
       if (next === UNTERMINATED) next = sc.scan(bytes, p, end, true, false);
       if (next === NEED_MORE) break;
-      if (!sc.isBlank()) {
+      // the same empty lines the streaming pass skips: blank, or only delimiters
+      if (!sc.isEmptyRecord(bytes)) {
         const rec: string[] = new Array(sc.n);
         for (let k = 0; k < sc.n; k++) {
           const t = decode(bytes, sc.starts[k], sc.ends[k]);
           rec[k] = sc.flags[k] & F_ESCAPED ? t.replace(/""/g, '"') : t;
+          if ((k & 4095) === 4095 && y.due()) await y.pause(); // a record can hold 100,000 cells
         }
-        if (!(rec.length === 1 && rec[0].trim() === '')) out.push(rec);
+        out.push(rec);
       }
       p = next;
+      if (y.due()) await y.pause();
     }
     scannedTo = p;
     return out;
@@ -141,7 +178,7 @@ function readLayout(bytes: Buffer, isWholeFile: boolean, encoding: Encoding, fil
   if (!forced) {
     let best = -1;
     for (const d of DELIMITERS) {
-      const recs = recordsFor(d, 50);
+      const recs = await recordsFor(d, 50);
       if (recs.length === 0) continue;
       const counts = recs.map((r) => r.length);
       // the most common field count, not the first row's: a report's title line above the header has one
@@ -156,10 +193,14 @@ function readLayout(bytes: Buffer, isWholeFile: boolean, encoding: Encoding, fil
       }
     }
   }
-  const scanned = recordsFor(delimiter, SAMPLE_ROWS + 1 + MAX_TITLE_LINES);
+  const scanned = await recordsFor(delimiter, SAMPLE_ROWS + 1 + MAX_TITLE_LINES);
+  if (scanned.length < 2 && !isWholeFile) throw new NeedMoreBytes();
   if (scanned.length === 0) throw new UserError('empty_file', `The file "${fileName}" has no data in it.`, 'Choose a CSV file that has a header row and data rows.');
+  await y.pause();
   const titleLines = linesAboveHeader(scanned);
   const records = scanned.slice(titleLines, titleLines + SAMPLE_ROWS + 1);
+  if (records.length < 2 && !isWholeFile) throw new NeedMoreBytes();
+  await y.pause();
   const rawHeader = records[0];
   if (rawHeader.length < 2) {
     throw new UserError(
@@ -169,7 +210,7 @@ function readLayout(bytes: Buffer, isWholeFile: boolean, encoding: Encoding, fil
     );
   }
   if (records.length === 1) throw new UserError('header_only', `The file "${fileName}" has a header row but no data rows.`, 'Add the data rows below the header and import it again.');
-  const { names, findings } = cleanHeader(rawHeader);
+  const { names, findings } = await cleanHeader(rawHeader, y);
   if (titleLines) {
     const first = scanned[0].find((c) => c.trim() !== '')?.trim() ?? '';
     findings.push({
@@ -183,7 +224,7 @@ function readLayout(bytes: Buffer, isWholeFile: boolean, encoding: Encoding, fil
     const t = h.trim();
     return t !== '' && (!Number.isNaN(parseNumber(t)) || !Number.isNaN(parseDateAny(t)));
   };
-  if (rawHeader.filter(looksLikeData).length >= Math.max(2, Math.ceil(rawHeader.length / 2))) {
+  if ((await mapWithTurns(rawHeader, y, looksLikeData)).filter(Boolean).length >= Math.max(2, Math.ceil(rawHeader.length / 2))) {
     findings.push({
       code: 'no_header',
       severity: 'warning',
@@ -245,33 +286,42 @@ function linesAboveHeader(records: string[][]): number {
   return dataLike.length >= filled(records[h]) / 2 ? 0 : h;
 }
 
-/** Unique, non-empty, trimmed column names; says what it changed. */
-export function cleanHeader(raw: string[]): { names: string[]; findings: Finding[] } {
+/** Unique, non-empty, trimmed column names; says what it changed. Gives the event loop turns through `y` (260,000 names take ~170 ms). */
+export async function cleanHeader(raw: string[], y: Yielder = new Yielder()): Promise<{ names: string[]; findings: Finding[] }> {
   const findings: Finding[] = [];
   const names: string[] = [];
   const seen = new Set<string>();
+  // Per name, the suffix to try next: a name repeated 100,000 times costs 100,000 steps, not 5 billion
+  // (restarting at _2 for each copy took 110 s for 40,000 copies). Every suffix below it is taken, so
+  // the names are the same as a search from _2 would give.
+  const nextSuffix = new Map<string, number>();
   const empty: number[] = [];
   const renamed: string[] = [];
-  raw.forEach((r, i) => {
-    let name = r.trim();
+  let renames = 0;
+  for (let i = 0; i < raw.length; i++) {
+    if ((i & 1023) === 1023 && y.due()) await y.pause();
+    let name = raw[i].trim();
     if (name === '') {
       name = `column_${i + 1}`;
       empty.push(i + 1);
     }
     if (seen.has(name)) {
-      let k = 2;
+      let k = nextSuffix.get(name) ?? 2;
       while (seen.has(`${name}_${k}`)) k++;
-      renamed.push(`"${name}" → "${name}_${k}"`);
+      nextSuffix.set(name, k + 1);
+      if (renames++ < 5) renamed.push(`"${name}" → "${name}_${k}"`);
       name = `${name}_${k}`;
     }
     seen.add(name);
     names.push(name);
-  });
+  }
   if (empty.length) {
+    const shown = empty.slice(0, 10);
     findings.push({
       code: 'empty_header',
       severity: 'info',
-      message: `${empty.length === 1 ? 'Column' : 'Columns'} ${empty.join(', ')} had no name in the header, so Augur named ${empty.length === 1 ? 'it' : 'them'} ${empty.map((i) => `"column_${i}"`).join(', ')}.`,
+      // at most ten named: a header of 100,000 empty cells must not make a sentence of a megabyte
+      message: `${empty.length === 1 ? 'Column' : 'Columns'} ${shown.join(', ')}${empty.length > 10 ? ` and ${(empty.length - 10).toLocaleString('en-US')} more` : ''} had no name in the header, so Augur named ${empty.length === 1 ? 'it' : 'them'} ${shown.map((i) => `"column_${i}"`).join(', ')}${empty.length > 10 ? ', …' : ''}.`,
       suggestion: 'Give every column a name in the first row of the file.',
     });
   }
@@ -279,7 +329,7 @@ export function cleanHeader(raw: string[]): { names: string[]; findings: Finding
     findings.push({
       code: 'duplicate_header',
       severity: 'warning',
-      message: `Some column names appear more than once, so Augur renamed the copies: ${renamed.slice(0, 5).join(', ')}${renamed.length > 5 ? ', …' : ''}.`,
+      message: `Some column names appear more than once, so Augur renamed the copies: ${renamed.join(', ')}${renames > 5 ? ', …' : ''}.`,
       suggestion: 'Give every column its own name in the first row of the file.',
     });
   }
@@ -298,11 +348,13 @@ async function importWith(
   const { signal, onProgress } = opts;
   throwIfAborted(signal);
   const na = makeNaSet(opts.naValues);
-  const headBytes = headAsScanBytes(head, src);
-  const layout = readLayout(headBytes, head.length >= fileBytes, src.encoding, fileName);
+  // Every step below works per column or per chunk and gives the event loop a turn every few
+  // milliseconds, so the window (or the browser host) keeps answering and Stop works throughout.
+  const y = new Yielder(signal);
+  const layout = await layoutOf(filePath, fileBytes, head, src, fileName, y);
   if (opts.rename) renameColumns(layout.header, opts.rename);
   const pinned = new Map((opts.schema?.columns ?? []).map((c) => [c.name, c]));
-  const plans: ColumnPlan[] = layout.header.map((name, k) => {
+  const plans: ColumnPlan[] = await mapWithTurns(layout.header, y, (name, k) => {
     const saved = pinned.get(name);
     return saved ? { ...saved.storage, pinned: true } : planColumn(layout.sample.map((r) => r[k] ?? ''), na, layout.delimiter);
   });
@@ -329,11 +381,11 @@ async function importWith(
   };
   let parsed: ParseResult;
   try {
-    if (await canParallelize(fileBytes, src.encoding)) parsed = await parseWithTwoThreads(spec, fileBytes, { signal, onProgress: report });
+    if (await canParallelize(fileBytes, src.encoding)) parsed = await parseWithTwoThreads(spec, fileBytes, { signal, onProgress: report, yielder: y });
     else {
-      const parser = new RangeParser(spec);
+      const parser = await RangeParser.create(spec, y);
       try {
-        await parser.run({ signal, onChunk: () => report(parser.bytesRead, parser.rows) });
+        await parser.run({ signal, yielder: y, onChunk: () => report(parser.bytesRead, parser.rows) });
       } finally {
         await parser.close();
       }
@@ -388,11 +440,11 @@ async function importWith(
     });
   }
 
-  const columns: Column[] = builders.map((b) => finishColumn(b, rows, pinned.get(b.name)));
+  const columns: Column[] = await mapWithTurns(builders, y, (b) => finishColumn(b, rows, pinned.get(b.name)));
   const table: Table = { nRows: rows, columns };
-  for (const b of builders) findings.push(...builderFindings(b));
+  for (const f of await mapWithTurns(builders, y, builderFindings)) findings.push(...f);
 
-  const summaries: ColumnSummary[] = columns.map((c, k) => summarizeColumn(c, layout.sample.map((r) => r[k] ?? ''), na));
+  const summaries: ColumnSummary[] = await mapWithTurns(columns, y, (c, k) => summarizeColumn(c, layout.sample.map((r) => r[k] ?? ''), na));
   const preview = layout.sample.slice(0, PREVIEW_ROWS).map((r) => layout.header.map((_, k) => r[k] ?? ''));
   onProgress?.(1, `Read ${rows.toLocaleString('en-US')} rows`);
   return {
@@ -479,7 +531,8 @@ export function toBoolean(name: string, codes: Int32Array, dictionary: string[])
   const out = new Int32Array(codes.length);
   for (let i = 0; i < codes.length; i++) {
     const c = codes[i];
-    out[i] = c < 0 ? -1 : map[c];
+    // A word that is neither side (a pinned yes/no column in a later file) is missing, not "false".
+    out[i] = c < 0 || !(map[c] === 0 || map[c] === 1) ? -1 : map[c];
   }
   return { name, type: 'boolean', codes: out, dictionary: ['false', 'true'], labels };
 }

@@ -9,6 +9,7 @@ import { CancelledError } from '../util/errors.ts';
 import { findWorkerFile, workerEntry } from '../util/worker-entry.ts';
 import type { BuilderState, ColumnBuilder } from './column-builder.ts';
 import { NotUtf8Error, RangeParser, type RangeSpec } from './parse-range.ts';
+import type { Yielder } from '../util/yielder.ts';
 
 /**
  * When to use a second thread: only for files big enough that starting a worker pays off, and only
@@ -100,9 +101,10 @@ async function idleCores(ms: number): Promise<number> {
 export async function parseWithTwoThreads(
   spec: RangeSpec,
   fileBytes: number,
-  opts: { signal?: AbortSignal; onProgress?: (bytesRead: number, rows: number) => void },
+  opts: { signal?: AbortSignal; onProgress?: (bytesRead: number, rows: number) => void; yielder?: Yielder },
 ): Promise<ParseResult> {
-  const a = new RangeParser(spec);
+  const y = opts.yielder;
+  const a = y ? await RangeParser.create(spec, y) : new RangeParser(spec);
   const split = await splitPoint(spec.filePath, spec.start, fileBytes);
   const file = workerFile();
   let worker: Worker | null = null;
@@ -136,7 +138,7 @@ export async function parseWithTwoThreads(
   }
   const report = () => opts.onProgress?.(a.bytesRead + workerBytes, a.rows + workerRows);
   try {
-    const clean = worker ? await a.run({ limit: split, signal: opts.signal, onChunk: report }) : false;
+    const clean = worker ? await a.run({ limit: split, signal: opts.signal, onChunk: report, yielder: y }) : false;
     let b: WorkerDone | null = null;
     if (worker && clean) {
       const abort = new Promise<never>((_, reject) => {
@@ -149,7 +151,7 @@ export async function parseWithTwoThreads(
       // No worker, a failed worker, or the split fell inside a quoted value: read on to the end.
       await worker?.terminate();
       worker = null;
-      await a.run({ signal: opts.signal, onChunk: report });
+      await a.run({ signal: opts.signal, onChunk: report, yielder: y });
       parallelStats.last = 'read-on';
       return a;
     }
