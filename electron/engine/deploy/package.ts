@@ -18,7 +18,7 @@ import path from 'node:path';
 import { loadModel } from '../models/app-loader.ts';
 import { loadPureModel } from '../models/loaders.ts';
 import type { Dataset, Fitted, FittedJSON } from '../models/types.ts';
-import { isTempName, renameWithRetry, syncDir, tempPathFor, writeError, writeFileAtomic } from '../util/atomic-file.ts';
+import { isTempName, processAlive, renameWithRetry, syncDir, tempPathFor, writeError, writeFileAtomic, swapFolderIntoPlace } from '../util/atomic-file.ts';
 import { UserError } from '../util/errors.ts';
 import { decodeArrays, encodeArrays } from './arrays.ts';
 import type { ModelBundle } from './bundle.ts';
@@ -114,7 +114,7 @@ async function writePackageFolder(dir: string, files: Map<string, Uint8Array>): 
     for (const d of [...dirs].sort((a, b) => b.length - a.length)) await syncDir(d);
     // Read it back as any package is read: a package Augur cannot open is never put in place.
     await loadPackage(tmp, { loader: 'pure' }).then((b) => b.fitted.dispose?.());
-    await swapIntoPlace(tmp, target);
+    await swapFolderIntoPlace(tmp, target);
   } catch (err) {
     await fsp.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     if (err instanceof PackageDamagedError) throw new UserError('cannot_save', `Augur could not save the model in "${path.basename(target)}": the saved copy did not read back.`);
@@ -149,21 +149,6 @@ async function startsLikeManifest(file: string): Promise<boolean> {
   } finally {
     await fh.close();
   }
-}
-
-/** tmp -> target; an older package at target moves aside first and is removed once the new one is in place. */
-async function swapIntoPlace(tmp: string, target: string): Promise<void> {
-  const exists = await fsp.lstat(target).then(() => true, () => false);
-  if (!exists) {
-    await renameWithRetry(tmp, target);
-    await syncDir(path.dirname(target));
-    return;
-  }
-  const old = tempPathFor(target);
-  await renameWithRetry(target, old);
-  await renameWithRetry(tmp, target);
-  await syncDir(path.dirname(target));
-  await fsp.rm(old, { recursive: true, force: true });
 }
 
 /**
@@ -205,16 +190,6 @@ function manifestCreated(b: Uint8Array): string | undefined {
     return readManifest(b).created;
   } catch {
     return undefined;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -119,7 +119,7 @@ function syncDirSync(dir: string): void {
 }
 
 /** Is the process that made a temp file still running? (Its own files are never swept.) */
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
@@ -169,4 +169,22 @@ export function writeError(err: unknown, file: string): Error {
     return new UserError('folder_missing', `The folder ${where} no longer exists, so Augur could not save "${path.basename(file)}".`);
   }
   return new UserError('cannot_save', `Augur could not save "${path.basename(file)}" (${code ?? 'write failed'}). Nothing that was saved before has changed.`);
+}
+
+/**
+ * A folder written whole at `tmp` takes the place of `target`: an older folder there moves aside
+ * first and is removed only once the new one is in place, so a kill at any moment leaves one of them.
+ */
+export async function swapFolderIntoPlace(tmp: string, target: string): Promise<void> {
+  const exists = await fsp.lstat(target).then(() => true, () => false);
+  if (!exists) {
+    await renameWithRetry(tmp, target);
+    await syncDir(path.dirname(target));
+    return;
+  }
+  const old = tempPathFor(target);
+  await renameWithRetry(target, old);
+  await renameWithRetry(tmp, target);
+  await syncDir(path.dirname(target));
+  await fsp.rm(old, { recursive: true, force: true });
 }

@@ -19,7 +19,7 @@ import { prepareTable } from '../../data/prepare.ts';
 import type { Table } from '../../data/table.ts';
 import { backgroundFromJSON, backgroundToJSON, type BackgroundJSON } from '../../evaluate/explain/background.ts';
 import type { Dataset, Fitted } from '../../models/types.ts';
-import { isTempName, renameWithRetry, syncDir, tempPathFor, writeError } from '../../util/atomic-file.ts';
+import { isTempName, processAlive, syncDir, tempPathFor, writeError, swapFolderIntoPlace } from '../../util/atomic-file.ts';
 import { CancelledError, UserError } from '../../util/errors.ts';
 import type { ModelBundle } from '../bundle.ts';
 import { describeModel } from '../model-card.ts';
@@ -209,21 +209,11 @@ export async function sweepWebTemps(target: string): Promise<string[]> {
   const removed: string[] = [];
   for (const name of await fsp.readdir(parent).catch(() => [] as string[])) {
     const m = /\.augur-tmp-(\d+)-\d+$/.exec(name);
-    if (!m || !isTempName(name) || name.slice(0, m.index) !== base || alive(Number(m[1]))) continue;
+    if (!m || !isTempName(name) || name.slice(0, m.index) !== base || processAlive(Number(m[1]))) continue;
     await fsp.rm(path.join(parent, name), { recursive: true, force: true });
     removed.push(name);
   }
   return removed;
-}
-
-function alive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** A target that exists must be an earlier web export or an empty folder: never replace someone's other files. */
@@ -262,7 +252,7 @@ async function writeFolder(target: string, files: Map<string, Uint8Array>, signa
     }
     for (const d of [...dirs].sort((a, b) => b.length - a.length)) await syncDir(d);
     await assertReplaceable(target); // again: something may have appeared there meanwhile
-    await swapIntoPlace(tmp, target);
+    await swapFolderIntoPlace(tmp, target);
   } catch (err) {
     await fsp.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     if (err instanceof CancelledError) throw err;
@@ -270,17 +260,3 @@ async function writeFolder(target: string, files: Map<string, Uint8Array>, signa
   }
 }
 
-/** tmp -> target; an earlier export moves aside first and is removed once the new one is in place. */
-async function swapIntoPlace(tmp: string, target: string): Promise<void> {
-  const exists = await fsp.lstat(target).then(() => true, () => false);
-  if (!exists) {
-    await renameWithRetry(tmp, target);
-    await syncDir(path.dirname(target));
-    return;
-  }
-  const old = tempPathFor(target);
-  await renameWithRetry(target, old);
-  await renameWithRetry(tmp, target);
-  await syncDir(path.dirname(target));
-  await fsp.rm(old, { recursive: true, force: true });
-}
