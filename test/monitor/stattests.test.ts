@@ -1,6 +1,6 @@
 // Each drift test against values scipy / numpy / statsmodels computed once (fixtures/make_fixtures.py).
 import { describe, expect, it } from 'vitest';
-import { chiSquareSf, kolmogorovSf, normalIsf, normalSf } from '../../electron/engine/monitor/distributions.ts';
+import { chiSquareSf, kolmogorovSf, normalIsf, normalSf } from '../../electron/engine/util/distributions.ts';
 import {
   chiSquareHomogeneity,
   holm,

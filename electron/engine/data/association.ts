@@ -3,6 +3,7 @@
 // are small), a Mann–Whitney rank test for amounts (ranks, so one huge amount cannot decide it). Used to keep free-text words that carry
 // signal and leave out the many that only add noise on small files (first names in a name column).
 import type { Task } from '../../../shared/api.ts';
+import { chiSquareSf, lnGamma } from '../util/distributions.ts';
 
 export interface Outcome {
   /** Class index (classification) or value (regression) per row; NaN = no outcome, skipped. */
@@ -135,52 +136,7 @@ function lnFactorial(m: number): number {
   return m < 2 ? 0 : lnGamma(m + 1);
 }
 
-/** P(X ≥ x) for a chi-square variable with `df` degrees of freedom: the regularized upper gamma Q(df/2, x/2). */
+/** P(X ≥ x) for a chi-square variable with `df` degrees of freedom. */
 export function chiSquareSurvival(x: number, df: number): number {
-  if (!(x > 0)) return 1;
-  return gammaQ(df / 2, x / 2);
-}
-
-/** Regularized upper incomplete gamma Q(a, x): a series below a+1, a continued fraction above (Numerical Recipes §6.2). */
-function gammaQ(a: number, x: number): number {
-  const lnFront = a * Math.log(x) - x - lnGamma(a);
-  if (x < a + 1) {
-    let term = 1 / a;
-    let sum = term;
-    for (let k = 1; k < 500 && Math.abs(term) > Math.abs(sum) * 1e-15; k++) {
-      term *= x / (a + k);
-      sum += term;
-    }
-    return Math.max(0, 1 - sum * Math.exp(lnFront));
-  }
-  // Lentz's method for the continued fraction
-  const tiny = 1e-300;
-  let b = x + 1 - a;
-  let c = 1 / tiny;
-  let d = 1 / b;
-  let h = d;
-  for (let i = 1; i < 500; i++) {
-    const an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = b + an / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const delta = d * c;
-    h *= delta;
-    if (Math.abs(delta - 1) < 1e-15) break;
-  }
-  return Math.exp(lnFront) * h;
-}
-
-/** ln Γ(a) for a > 0 (Lanczos approximation, g = 7). */
-function lnGamma(a: number): number {
-  if (a < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * a)) - lnGamma(1 - a);
-  const g = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-  const z = a - 1;
-  let s = g[0];
-  for (let i = 1; i < 9; i++) s += g[i] / (z + i);
-  const t = z + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(s);
+  return x > 0 ? chiSquareSf(x, df) : 1;
 }

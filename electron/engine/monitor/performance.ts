@@ -14,7 +14,7 @@ import { mulberry32, shuffleInPlace } from '../util/random.ts';
 import { applyIsotonic, fitIsotonic, isotonicFromJSON, type Isotonic } from './calibrate.ts';
 import { CBPE_METRICS, expectedMetrics, simulateMetrics } from './cbpe.ts';
 import { estimateDle, fitDle, type DleModels } from './dle.ts';
-import { normalIsf } from './distributions.ts';
+import { normalIsf } from '../util/distributions.ts';
 
 export const PERFORMANCE_KIND = 'augur-performance-reference';
 export const PERFORMANCE_VERSION = 1;

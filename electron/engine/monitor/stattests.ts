@@ -1,6 +1,6 @@
 // The two-sample tests and distances a drift report chooses from (Evidently's set), each a pure
 // function of sorted values or bin counts, checked against scipy / numpy in test/monitor/fixtures/.
-import { chiSquareSf, kolmogorovSf, normalSf } from './distributions.ts';
+import { chiSquareSf, kolmogorovSf, normalSf } from '../util/distributions.ts';
 
 export interface TestResult {
   statistic: number;

@@ -1,4 +1,4 @@
-// Tail probabilities the drift tests need (chi-square, normal, Kolmogorov), accurate to ~1e-14 so
+// Tail probabilities the drift tests and the data checks need (chi-square, normal, Kolmogorov), accurate to ~1e-14 so
 // that p-values match scipy's at the precision the fixtures check. No dependency: the incomplete gamma
 // function (Numerical Recipes' series and Lentz continued fraction) gives both chi-square and normal tails.
 
