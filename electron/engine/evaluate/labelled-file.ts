@@ -90,7 +90,7 @@ export function checkFileFits(bundle: ModelBundle, table: Table, importFindings:
   if (absent.length) {
     const renamed = m.matches.find((x) => x.column === absent[0]);
     const other = renamed?.from && renamed.from !== absent[0] ? renamed.from : renamed?.suggestion;
-    const list = absent.slice(0, 3).map(quote).join(', ') + (absent.length > 3 ? ', …' : '');
+    const list = absent.length > 3 ? `${absent.slice(0, 3).map(quote).join(', ')} and ${absent.length - 3} more` : absent.map(quote).join(', ');
     throw new UserError(
       'missing_columns',
       `This file does not fit the model: it has no ${absent.length === 1 ? 'column' : 'columns'} ${list}${other ? ` (it has ${quote(other)}, which may be ${quote(absent[0])} renamed)` : ''}.`,
