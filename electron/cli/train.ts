@@ -82,28 +82,34 @@ export const trainCommand: CliCommand = {
     }
     const s = result.summary;
 
-    let test: Record<string, number> | undefined;
-    if (testTable) {
+    // Held-out rows are scored with the model as it is kept: with --out, after the calibration the
+    // evaluation may add, so the numbers printed and saved are the saved model's.
+    const scoreTest = (fitted: RunResult['model']['fitted']): Record<string, number> | undefined => {
+      if (!testTable) return undefined;
       const yAll = prepared.encoder.encodeTarget(testTable);
       const keep: number[] = [];
       for (let i = 0; i < yAll.length; i++) if (yAll[i] === yAll[i]) keep.push(i);
       const scored = keep.length === yAll.length ? testTable : takeRows(testTable, keep);
       const y = Float64Array.from(keep, (i) => yAll[i]);
-      const pred = predictTable(result.model, scored);
-      test = { rows: y.length };
-      for (const m of metricsForTask(prepared.taskInfo)) test[m] = round(computeMetric(m, prepared.taskInfo, y, pred));
-    }
+      const pred = predictTable({ encoder: result.model.encoder, fitted }, scored);
+      const out: Record<string, number> = { rows: y.length };
+      for (const m of metricsForTask(prepared.taskInfo)) out[m] = round(computeMetric(m, prepared.taskInfo, y, pred));
+      return out;
+    };
 
+    let test: Record<string, number> | undefined;
     let saved: string | undefined;
     try {
       if (typeof flags.out === 'string') {
         say('Checking how far the model can be trusted…');
-        const { bundle } = await bundleFromRun(prepared, result, trainTable, settings, { plans, seed, test: test as ModelMetrics['test'] });
+        const { bundle } = await bundleFromRun(prepared, result, trainTable, settings, { plans, seed });
+        test = scoreTest(bundle.fitted);
+        if (test) bundle.metrics.test = test as ModelMetrics['test'];
         const out = path.resolve(flags.out);
         // What a killed earlier save left beside the target: put back or removed.
         await sweepPackageTemps(path.dirname(out));
         saved = out.toLowerCase().endsWith('.augur') ? (await writeAugurFile(bundle, out)).file : (await savePackage(out, bundle)).dir;
-      }
+      } else test = scoreTest(result.model.fitted);
     } finally {
       result.model.fitted.dispose?.();
     }

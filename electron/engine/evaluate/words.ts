@@ -156,3 +156,36 @@ function round3(v: number): number {
   if (a >= 1000) return Math.round(v);
   return Number(v.toPrecision(3));
 }
+
+// ---- a saved model checked on a labelled file ----
+
+/**
+ * What the kept ranges (or lists of answers) achieved on a file: "Augur's ranges are meant to hold the
+ * real “price” 9 times in 10; on this file they held it for 91% of rows (on average 1,230 wide)."
+ */
+export function achievedCoverageSentence(coverage: number, observed: number, size: { width?: number; setSize?: number }, target?: string): string {
+  const promise = coverageWords(coverage);
+  const got = formatPercent(observed);
+  if (size.width !== undefined) {
+    return `Augur's ranges are meant to hold the real ${target ? quote(target) : 'value'} ${promise}; on this file they held it for ${got} of rows (on average ${plainNumber(round3(size.width))} wide).`;
+  }
+  const per = size.setSize !== undefined ? `, with ${plainNumber(Math.round(size.setSize * 100) / 100)} answers per row on average` : '';
+  return `Augur's lists of likely answers are meant to hold the real one ${promise}; on this file they held it for ${got} of rows${per}.`;
+}
+
+export function noWeakSpotSentence(): string {
+  return 'No group of rows was found where the model is clearly weaker than overall.';
+}
+
+/** "What matters most to the model: “Sex”, “Pclass” and “Fare”." (columns that help, most first) */
+export function importanceSentence(columns: { column: string; value: number }[], max = 3): string {
+  const top = columns.filter((c) => c.value > 0).slice(0, max).map((c) => quote(c.column));
+  if (!top.length) return 'No single column makes a clear difference to the model on these rows.';
+  const list = top.length === 1 ? top[0] : `${top.slice(0, -1).join(', ')} and ${top[top.length - 1]}`;
+  return `What matters most to the model: ${list}.`;
+}
+
+/** Said only when the correction kept with the model made the percentages worse on a later file. */
+export function correctionWorseSentence(eceWith: number, eceWithout: number): string {
+  return `On this file the correction kept with the model puts its percentages further off (by ${pts(eceWith)} on average, against ${pts(eceWithout)} without it): train the model again with more rows, or on rows more like these.`;
+}
